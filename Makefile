@@ -1,0 +1,39 @@
+# spotrunner: the developer entry points. Each target installs what is missing first.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_GEN  := -G Ninja
+
+.PHONY: deps build test unit integration demo bench clean services
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja: | deps
+	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSR_SANITIZE=ON -DSR_BENCH=OFF
+
+# Starts what the tests need (dockerd with the project's own settings, test images).
+services: build
+	@bash scripts/services.sh
+
+# Unit tests (also under ASan+UBSan), then the integration tests against real services.
+test: build services $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
+	cd $(BUILD) && ctest -L unit -j $(JOBS) --output-on-failure
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest -L unit -j $(JOBS) --output-on-failure
+	cd $(BUILD) && ctest -L integration --output-on-failure
+
+demo: build services
+	@bash scripts/demo.sh
+
+bench: build services
+	@bash scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project builds and tests with, only when missing.
+set -euo pipefail
+pkgs=(
+  build-essential cmake ninja-build pkg-config ccache git
+  libcurl4-openssl-dev libssl-dev zlib1g-dev nlohmann-json3-dev libtomlplusplus-dev
+  libyaml-cpp-dev libpugixml-dev libssh-dev libarchive-dev libcpp-httplib-dev
+  libspdlog-dev libfmt-dev libcli11-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  docker.io busybox-static openssh-server openssh-client iproute2 procps psmisc
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "deps: ok"

@@ -1,0 +1,41 @@
+#pragma once
+// Helpers shared by every test: status matchers, fixture paths, scratch directories.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#define EXPECT_OK(expr)                                   \
+  do {                                                    \
+    auto sr_s_ = (expr);                                  \
+    EXPECT_TRUE(sr_s_.ok()) << sr_s_.status().ToString(); \
+  } while (0)
+#define ASSERT_OK(expr)                                   \
+  do {                                                    \
+    auto sr_s_ = (expr);                                  \
+    ASSERT_TRUE(sr_s_.ok()) << sr_s_.status().ToString(); \
+  } while (0)
+
+namespace testutil {
+
+// The repository's checkout and the shared fixtures beside it (../shared/fixtures, or
+// $SR_SHARED_DIR/fixtures when set).
+std::filesystem::path SourceDir();
+std::filesystem::path SharedDir();
+std::filesystem::path FixturePath(const std::string& relative);
+std::string ReadFile(const std::filesystem::path& p);
+
+// A fresh directory removed (recursively) when it goes out of scope.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace testutil
