@@ -1,10 +1,32 @@
+// spotrunner: one binary, several verbs (gitlab-runner's names where they exist).
+#include <CLI/CLI.hpp>
+#include <signal.h>
+
 #include <cstdio>
 
+#include "cli/common.h"
+#include "cli/coordinator_command.h"
+#include "cli/register_command.h"
+#include "cli/run_command.h"
+#include "cli/runners_commands.h"
 #include "util/version.h"
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::printf("spotrunner %s\n", util::kVersion);
-  return 0;
+  signal(SIGPIPE, SIG_IGN);
+  CLI::App app{"spotrunner: a GitLab CI runner on spot capacity it creates on demand"};
+  app.set_version_flag("-v,--version", std::string("spotrunner ") + util::kVersion + " (" + util::kRevision + ")");
+  app.require_subcommand(1);
+  int exit_code = cli::kExitOk;
+  cli::AddRegisterCommand(app, exit_code);
+  cli::AddVerifyCommand(app, exit_code);
+  cli::AddUnregisterCommand(app, exit_code);
+  cli::AddListCommand(app, exit_code);
+  cli::AddRunCommand(app, exit_code);
+  cli::AddCoordinatorCommand(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? cli::kExitOk : cli::kExitUsage;
+  }
+  return exit_code;
 }

@@ -20,6 +20,8 @@ struct DockerService {
   std::vector<std::string> entrypoint;
   std::vector<std::string> command;
   std::vector<std::string> environment;
+
+  bool operator==(const DockerService&) const = default;
 };
 
 struct DockerConfig {
@@ -49,6 +51,27 @@ struct DockerConfig {
   int wait_for_services_timeout = 30;  // seconds; -1 disables waiting
   std::map<std::string, std::string> container_labels;
   std::vector<DockerService> services;
+  // Less common keys, kept so a rewrite preserves them.
+  bool tls_verify = false;
+  std::string tls_cert_path;
+  std::string cache_dir;
+  std::optional<bool> services_privileged;  // unset = same as privileged
+  std::vector<std::string> allowed_privileged_images;
+  std::vector<std::string> allowed_privileged_services;
+  std::vector<std::string> allowed_users;
+  std::string hostname;
+  std::string memory_swap;
+  std::string memory_reservation;
+  std::string cpuset_cpus;
+  int64_t cpu_shares = 0;
+  std::vector<std::string> dns_search;
+  std::vector<std::string> group_add;
+  std::string helper_image_flavor;
+  std::map<std::string, std::string> tmpfs;
+  std::map<std::string, std::string> services_tmpfs;
+  std::map<std::string, std::string> sysctls;
+
+  bool operator==(const DockerConfig&) const = default;
 };
 
 struct CacheS3Config {
@@ -63,6 +86,11 @@ struct CacheS3Config {
   std::string server_side_encryption;
   std::string server_side_encryption_key_id;
   std::optional<bool> path_style;
+  std::optional<bool> dual_stack;  // unset = true
+  bool accelerate = false;
+  std::string role_arn;
+
+  bool operator==(const CacheS3Config&) const = default;
 };
 
 struct CacheConfig {
@@ -71,6 +99,8 @@ struct CacheConfig {
   bool shared = false;
   int64_t max_uploaded_archive_size = 0;
   CacheS3Config s3;
+
+  bool operator==(const CacheConfig&) const = default;
 };
 
 struct MachineAutoscaling {  // [[runners.machine.autoscaling]]
@@ -80,6 +110,8 @@ struct MachineAutoscaling {  // [[runners.machine.autoscaling]]
   int idle_count_min = 0;
   double idle_scale_factor = 0;
   int idle_time = 0;  // seconds
+
+  bool operator==(const MachineAutoscaling&) const = default;
 };
 
 struct MachineConfig {  // [runners.machine], executor docker+machine
@@ -93,6 +125,8 @@ struct MachineConfig {  // [runners.machine], executor docker+machine
   std::string machine_name;
   std::vector<std::string> machine_options;
   std::vector<MachineAutoscaling> autoscaling;
+
+  bool operator==(const MachineConfig&) const = default;
 };
 
 struct AutoscalerPolicy {  // [[runners.autoscaler.policy]]
@@ -103,6 +137,8 @@ struct AutoscalerPolicy {  // [[runners.autoscaler.policy]]
   double scale_factor = 0;
   int scale_factor_limit = 0;
   std::optional<bool> preemptive_mode;  // default: idle_count > 0
+
+  bool operator==(const AutoscalerPolicy&) const = default;
 };
 
 struct ConnectorConfig {
@@ -117,6 +153,8 @@ struct ConnectorConfig {
   bool use_external_addr = false;
   Duration timeout{0};
   Duration keepalive{0};
+
+  bool operator==(const ConnectorConfig&) const = default;
 };
 
 struct AutoscalerConfig {  // [runners.autoscaler], executors docker-autoscaler and instance
@@ -130,9 +168,19 @@ struct AutoscalerConfig {  // [runners.autoscaler], executors docker-autoscaler 
   Duration update_interval_when_expecting = std::chrono::seconds(2);
   bool delete_instances_on_shutdown = false;
   int failure_threshold = 3;
-  std::string plugin_config_json;  // [runners.autoscaler.plugin_config] re-encoded as JSON
+  // [runners.autoscaler.plugin_config] re-encoded as compact JSON, object keys sorted ("" = none).
+  std::string plugin_config_json;
   ConnectorConfig connector;
   std::vector<AutoscalerPolicy> policies;
+
+  bool operator==(const AutoscalerConfig&) const = default;
+};
+
+struct InstanceConfig {  // [runners.instance]
+  std::vector<std::string> allowed_images;
+  bool use_common_build_dir = false;
+
+  bool operator==(const InstanceConfig&) const = default;
 };
 
 struct RunnerConfig {  // one [[runners]] entry
@@ -167,11 +215,20 @@ struct RunnerConfig {  // one [[runners]] entry
   int job_status_final_update_retry_limit = 10;
   std::map<std::string, std::string> labels;
   std::map<std::string, bool> feature_flags;
+  std::optional<bool> safe_directory_checkout;
+  std::optional<bool> clean_git_config;       // unset = executor default
+  std::optional<bool> custom_build_dir_enabled;  // [runners.custom_build_dir] enabled
+  Duration artifact_upload_timeout{0};          // [runners.artifact]; 0 = 1h
+  Duration artifact_response_header_timeout{0};  // [runners.artifact]; 0 = 10m
+  InstanceConfig instance;  // [runners.instance], executor instance
   DockerConfig docker;
   CacheConfig cache;
   MachineConfig machine;
   AutoscalerConfig autoscaler;
+  // Whether the section was present in the file (a present but empty section is written back).
   bool has_docker = false, has_machine = false, has_autoscaler = false, has_cache = false;
+
+  bool operator==(const RunnerConfig&) const = default;
 };
 
 struct Config {
@@ -180,10 +237,13 @@ struct Config {
   std::string log_level = "info";
   std::string log_format = "runner";
   std::string listen_address;
+  std::string user;  // user the shell executor runs jobs as ("" = current)
   int shutdown_timeout = 30;  // seconds; <= 0 means 30
   Duration connection_max_age = std::chrono::minutes(15);
   std::map<std::string, std::string> labels;
   std::vector<RunnerConfig> runners;
+
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace config

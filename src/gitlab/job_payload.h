@@ -71,7 +71,8 @@ struct Image {
   std::vector<JobVariable> variables;
   std::vector<std::string> pull_policy;
   std::string docker_platform;  // executor_opts.docker.platform
-  std::string docker_user;      // executor_opts.docker.user
+  std::string docker_user;      // executor_opts.docker.user (an int is kept as its digits)
+  std::string kubernetes_user;  // executor_opts.kubernetes.user (an int is kept as its digits)
   std::vector<std::string> unsupported_docker_opts;  // unknown executor_opts.docker keys
 };
 

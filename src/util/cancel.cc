@@ -30,7 +30,7 @@ bool CancelToken::WaitFor(std::chrono::nanoseconds d) const {
   return cv_.wait_for(l, d, [&] { return cancelled_; });
 }
 
-void CancelToken::OnCancel(std::function<void()> fn) {
+void CancelToken::OnCancel(std::function<void()> fn) const {
   {
     std::lock_guard<std::mutex> l(mu_);
     if (!cancelled_) {

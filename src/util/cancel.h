@@ -27,14 +27,14 @@ class CancelToken {
 
   // Runs `fn` on Cancel (at once if already cancelled). Callbacks must be quick and must
   // outlive nothing they capture: the token owner keeps them alive until destruction.
-  void OnCancel(std::function<void()> fn);
+  void OnCancel(std::function<void()> fn) const;
 
  private:
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   bool cancelled_ = false;
   std::string reason_;
-  std::vector<std::function<void()>> callbacks_;
+  mutable std::vector<std::function<void()>> callbacks_;
 };
 
 }  // namespace util

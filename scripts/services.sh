@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Starts what the tests and the demo need, idempotently, one line per step:
+#   1. dockerd with the project's own settings when the socket does not answer: no default
+#      bridge network, no iptables or forwarding changes, overlay2 when this kernel can
+#      mount it, else vfs;
+#   2. the local test images (no registry is reachable here): alpine:latest (busybox
+#      rootfs) and spotrunner-helper:local (busybox + git), see scripts/images/.
+# Environment: SR_DOCKER_SOCK (default /var/run/docker.sock), SR_DOCKERD_LOG (default
+# /tmp/spotrunner-dockerd.log), SR_DOCKERD_WAIT seconds (default 60).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+sock=${SR_DOCKER_SOCK:-/var/run/docker.sock}
+log=${SR_DOCKERD_LOG:-/tmp/spotrunner-dockerd.log}
+wait_s=${SR_DOCKERD_WAIT:-60}
+export DOCKER_HOST=unix://$sock
+
+answering() {
+  [[ -S $sock ]] && curl -fsS --max-time 3 --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1
+}
+
+# Mounts a throw-away overlay to see whether overlay2 can work on this kernel and disk.
+overlay_works() {
+  local t
+  t=$(mktemp -d /var/tmp/sr-overlay-probe.XXXXXX) || return 1
+  mkdir -p "$t"/{lower,upper,work,merged}
+  local ok=1
+  if mount -t overlay overlay -o "lowerdir=$t/lower,upperdir=$t/upper,workdir=$t/work" "$t/merged" 2>/dev/null; then
+    touch "$t/merged/probe" 2>/dev/null && ok=0
+    umount "$t/merged" 2>/dev/null || true
+  fi
+  rm -rf "$t"
+  return $ok
+}
+
+# Starts dockerd in the background with storage driver $1; returns 0 once it answers.
+start_dockerd() {
+  local driver=$1
+  {
+    echo "=== $(date -u +%FT%TZ) services.sh: dockerd --storage-driver=$driver"
+  } >>"$log"
+  setsid dockerd \
+    --host="unix://$sock" \
+    --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
+    --storage-driver="$driver" \
+    --log-level=warn \
+    >>"$log" 2>&1 </dev/null &
+  local pid=$!
+  local deadline=$((SECONDS + wait_s))
+  while ((SECONDS < deadline)); do
+    answering && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  kill "$pid" 2>/dev/null || true
+  return 1
+}
+
+if answering; then
+  echo "services: dockerd already answers on $sock"
+else
+  command -v dockerd >/dev/null || { echo "services: dockerd is not installed (make deps)" >&2; exit 1; }
+  if pgrep -x dockerd >/dev/null; then
+    echo "services: a dockerd process exists but $sock does not answer; see $log" >&2
+    exit 1
+  fi
+  drivers=(vfs)
+  overlay_works && drivers=(overlay2 vfs)
+  started=""
+  for d in "${drivers[@]}"; do
+    if start_dockerd "$d"; then
+      started=$d
+      break
+    fi
+    echo "services: dockerd did not start with storage driver $d, see $log" >&2
+  done
+  [[ -n $started ]] || { echo "services: could not start dockerd; see $log" >&2; exit 1; }
+  echo "services: started dockerd (storage driver $started, no default bridge, log $log)"
+fi
+
+bash "$here/images/build.sh" alpine:latest busybox
+bash "$here/images/build.sh" spotrunner-helper:local helper
+echo "services: ok"

@@ -1,0 +1,26 @@
+#pragma once
+// Small pieces shared by the subcommands.
+#include <string>
+
+#include "config/config.h"
+#include "util/status.h"
+
+namespace cli {
+
+// Exit codes of every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// config.toml's default place: /etc/spotrunner/config.toml for root, else
+// $HOME/.spotrunner/config.toml (gitlab-runner's layout with our name).
+std::string DefaultConfigPath();
+
+// Loads `path` for a command that edits it: a missing file gives a fresh Config
+// (concurrent = 1), other errors are returned. Warnings are logged.
+util::Result<config::Config> LoadConfigForEdit(const std::string& path);
+
+// Prints "ERROR: <message>" to stderr and returns kExitFailure.
+int Fail(const util::Status& s);
+
+}  // namespace cli

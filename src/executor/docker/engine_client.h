@@ -1,0 +1,98 @@
+#pragma once
+// Docker Engine API client over a util::StreamDialer (local unix socket or a channel through
+// SSH): one new stream per call. Every error names the call ("docker container create: ...")
+// and carries the daemon's own message; codes: kNotFound (404), kInvalidArgument (400),
+// kFailedPrecondition (409 conflict, e.g. name in use or container not running),
+// kPermissionDenied (401/403), kInternal (5xx), and the transport's codes (kUnavailable
+// when the daemon socket does not answer, kCancelled when aborted).
+// Thread-safe: calls from several threads run on separate streams.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "executor/docker/abort_handle.h"
+#include "executor/docker/engine_types.h"
+#include "executor/docker/http_over_stream.h"
+#include "executor/docker/image_ref.h"
+#include "util/byte_stream.h"
+#include "util/status.h"
+
+namespace executor::docker {
+
+class EngineClient {
+ public:
+  // The newest API version this client speaks; older daemons are spoken to in theirs.
+  static constexpr const char* kMaxApiVersion = "1.41";
+
+  // `dialer` must outlive the client.
+  explicit EngineClient(util::StreamDialer& dialer) : dialer_(dialer) {}
+  EngineClient(const EngineClient&) = delete;
+  EngineClient& operator=(const EngineClient&) = delete;
+
+  // GET /_ping (unversioned).
+  util::Status Ping();
+  // GET /version (unversioned); the first versioned call also uses it to choose the API
+  // version: kMaxApiVersion, lowered to the daemon's, raised to its minimum.
+  util::Result<VersionInfo> Version();
+  // The chosen API version, "" before the first versioned call.
+  std::string api_version() const;
+
+  // GET /images/{ref}/json. kNotFound when the image is not present.
+  util::Result<ImageInfo> InspectImage(const std::string& ref);
+  // POST /images/create?fromImage=&tag=[&platform=]; `registry_auth` ("" = none) is sent as
+  // X-Registry-Auth. `progress` ("" = ignore) receives each status line ("Pulling fs layer").
+  // An "error" in the progress stream fails the call with that message.
+  util::Status PullImage(const ImageRef& ref, const std::string& registry_auth, const std::string& platform,
+                         const std::function<void(const std::string&)>& progress, AbortHandle* abort = nullptr);
+
+  // POST /containers/create. Returns the container id.
+  util::Result<std::string> CreateContainer(const ContainerSpec& spec);
+  // PUT /containers/{id}/archive?path=: extracts `tar` into the existing directory `path`.
+  util::Status PutArchive(const std::string& id, const std::string& path, const std::string& tar);
+  // HEAD /containers/{id}/archive?path=: whether `path` exists in the container (which may
+  // be created and not started).
+  util::Result<bool> PathExists(const std::string& id, const std::string& path);
+  // POST /containers/{id}/attach?stream=1&stdout=1&stderr=1 (before start, so no output is
+  // lost). Returns the exchange positioned at the multiplexed body (see FrameDecoder),
+  // which ends when the container stops.
+  util::Result<std::unique_ptr<HttpExchange>> Attach(const std::string& id);
+  // GET /containers/{id}/logs?stdout=1&stderr=1[&follow=1]: the multiplexed log to `sink`.
+  util::Status Logs(const std::string& id, bool follow, const BodySink& sink, AbortHandle* abort = nullptr);
+  util::Status StartContainer(const std::string& id);
+  // POST /containers/{id}/wait: blocks until the container is not running; its exit code.
+  util::Result<int> WaitContainer(const std::string& id, AbortHandle* abort = nullptr);
+  // POST /containers/{id}/kill?signal=. kFailedPrecondition when it is not running.
+  util::Status KillContainer(const std::string& id, const std::string& signal = "KILL");
+  // POST /containers/{id}/stop?t=.
+  util::Status StopContainer(const std::string& id, int timeout_seconds);
+  // DELETE /containers/{id}?force=1&v=1 (also its anonymous volumes). kNotFound if gone.
+  util::Status RemoveContainer(const std::string& id);
+  // GET /containers/json?all=1&filters={"label":[...]}; each filter is "key" or "key=value".
+  util::Result<std::vector<ContainerSummary>> ListContainers(const std::vector<std::string>& label_filters);
+
+  // POST /volumes/create (local driver). Returns the volume name.
+  util::Result<std::string> CreateVolume(const std::string& name, const Labels& labels);
+  // DELETE /volumes/{name}?force=1. kNotFound if gone.
+  util::Status RemoveVolume(const std::string& name);
+  // GET /volumes?filters={"label":[...]}.
+  util::Result<std::vector<VolumeSummary>> ListVolumes(const std::vector<std::string>& label_filters);
+
+ private:
+  util::Status EnsureVersion();
+  std::string Path(const std::string& rest);  // "/v1.41" + rest
+  util::Result<HttpResponse> Call(const std::string& name, HttpRequest req, AbortHandle* abort = nullptr);
+  util::Status Open(const std::string& name, const HttpRequest& req, std::unique_ptr<HttpExchange>* ex,
+                    HttpResponseHead* head);
+
+  util::StreamDialer& dialer_;
+  mutable std::mutex mu_;
+  std::string api_version_;
+};
+
+// The Status for an answer with HTTP status >= 400 to the call `name`.
+util::Status EngineError(const std::string& name, int status, const std::string& body);
+
+}  // namespace executor::docker

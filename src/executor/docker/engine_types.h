@@ -1,0 +1,65 @@
+#pragma once
+// Plain data exchanged with the Docker Engine API (the subset spotrunner uses).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace executor::docker {
+
+using Labels = std::map<std::string, std::string>;
+
+// POST /containers/create: Config plus HostConfig fields.
+struct ContainerSpec {
+  std::string name;   // "" = Docker picks one
+  std::string image;  // a canonical reference or an image id
+  std::vector<std::string> cmd;
+  // nullopt = the image's entrypoint; {""} clears it; anything else replaces it.
+  std::optional<std::vector<std::string>> entrypoint;
+  std::vector<std::string> env;  // "KEY=VALUE"
+  std::string working_dir;
+  std::string user;
+  Labels labels;
+  std::string platform;  // "" = the daemon's
+
+  // HostConfig
+  std::vector<std::string> binds;  // "volume:/builds", "/host:/ctr:ro"
+  std::string network_mode;        // "" = the daemon's default
+  bool privileged = false;
+  std::vector<std::string> cap_add, cap_drop, security_opt, dns, extra_hosts;
+  std::vector<std::string> devices;  // "/dev/host[:/dev/ctr[:rwm]]"
+  std::map<std::string, std::string> tmpfs;  // container path -> mount options
+  int64_t memory_bytes = 0;  // 0 = unlimited
+  int64_t nano_cpus = 0;     // 0 = unlimited
+  int64_t shm_size = 0;      // 0 = the daemon's default
+};
+
+struct ImageInfo {
+  std::string id;
+  std::vector<std::string> repo_tags;
+  std::string os;
+  std::string architecture;
+};
+
+struct ContainerSummary {
+  std::string id;
+  std::vector<std::string> names;
+  std::string image;
+  std::string state;  // "created", "running", "exited", ...
+  Labels labels;
+};
+
+struct VolumeSummary {
+  std::string name;
+  Labels labels;
+};
+
+struct VersionInfo {
+  std::string version;          // engine version, "20.10.24+dfsg1"
+  std::string api_version;      // newest API the daemon speaks, "1.41"
+  std::string min_api_version;  // oldest, "1.12"
+  std::string os, arch;
+};
+
+}  // namespace executor::docker

@@ -1,0 +1,27 @@
+#include "executor/docker/leftovers.h"
+
+#include "executor/docker/labels.h"
+
+namespace executor::docker {
+
+util::Status RemoveLeftovers(EngineClient& engine, const std::string& short_token, int* removed) {
+  std::vector<std::string> filters = {std::string(labels::kManaged) + "=true",
+                                      std::string(labels::kShortToken) + "=" + short_token};
+  util::Status first;
+  auto note = [&](const util::Status& s) {
+    if (s.ok()) {
+      if (removed) ++*removed;
+    } else if (s.code() != util::Status::Code::kNotFound && first.ok()) {
+      first = s;
+    }
+  };
+  auto containers = engine.ListContainers(filters);
+  if (!containers.ok()) return containers.status();
+  for (const ContainerSummary& c : *containers) note(engine.RemoveContainer(c.id));
+  auto volumes = engine.ListVolumes(filters);
+  if (!volumes.ok()) return first.ok() ? volumes.status() : first;
+  for (const VolumeSummary& v : *volumes) note(engine.RemoveVolume(v.name));
+  return first;
+}
+
+}  // namespace executor::docker

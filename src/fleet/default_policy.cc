@@ -1,0 +1,95 @@
+#include "fleet/default_policy.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+
+namespace fleet {
+
+int PoissonQuantile(double mean, double p) {
+  if (mean <= 0) return 0;
+  if (mean > 200) return static_cast<int>(std::ceil(mean + 1.645 * std::sqrt(mean)));
+  double pmf = std::exp(-mean), cdf = pmf;
+  int k = 0;
+  while (cdf < p && k < 10000) {
+    ++k;
+    pmf *= mean / k;
+    cdf += pmf;
+  }
+  return k;
+}
+
+void DefaultPolicy::Observe(const Observation& o) {
+  switch (o.kind) {
+    case Observation::Kind::kJobQueued: f_.OnArrival(o.at); break;
+    case Observation::Kind::kJobFinished: f_.OnCompletion(o.at); break;
+    case Observation::Kind::kInstanceReady: f_.OnBoot(o.duration); break;
+    case Observation::Kind::kJobStarted: break;
+  }
+}
+
+bool DefaultPolicy::MayRequestJob(const FleetView& v) const {
+  const auto& s = *v.settings;
+  long cap = s.max_instances > 0 ? static_cast<long>(s.max_instances) * s.capacity_per_instance : LONG_MAX;
+  return v.used_slots + v.pending_jobs < cap;  // every job we take gets a slot launched at once
+}
+
+Plan DefaultPolicy::Decide(const FleetView& v) {
+  const auto& s = *v.settings;
+  const IdleRule& r = *v.rule;
+  const int c = v.capacity();
+  const double boot = f_.BootS();
+  const double horizon = boot + t_.horizon_pad_s;
+
+  const double fast = f_.FastRate(v.now), slow = f_.SlowRate(v.now);
+  double rate = std::max(fast, slow);
+  const char* why = fast >= slow ? "burst" : "trend";
+  int samples_now = 0, samples_next = 0;
+  double prof_now = f_.ProfileRate(v.now, &samples_now);
+  double prof_next = f_.ProfileRate(v.now + util::FromSeconds(horizon), &samples_next);
+  if (samples_now > 0 && samples_next > 0 && prof_now > 0) {
+    double seasonal = prof_next * std::clamp(slow / prof_now, 0.5, 2.0);
+    if (seasonal > rate) {
+      rate = seasonal;
+      why = "profile";
+    }
+  }
+  const double arrivals = rate * horizon;
+  const double completions = std::min<double>(v.used_slots, f_.CompletionRate(v.now) * horizon);
+  const double base = v.used_slots + v.pending_jobs;
+  const double mean = base + arrivals - completions;
+  // Arrivals are about Poisson: keep their upper quantile, less the slots expected to free up.
+  const double margin = PoissonQuantile(arrivals, t_.quantile) - arrivals;
+  int target_slots = static_cast<int>(std::ceil(mean + margin - 1e-9));
+  target_slots = std::max({target_slots, static_cast<int>(base), static_cast<int>(base) + r.idle_count});
+  int target = (target_slots + c - 1) / c;
+  if (s.max_instances > 0) target = std::min(target, s.max_instances);
+
+  Plan p;
+  const int active = v.active();
+  if (target > active) p.launch = target - active;
+  if (target < active) {
+    const util::Duration grace =
+        std::min(util::FromSeconds(t_.grace_boots * boot), std::max(r.idle_time, util::Duration(0)));
+    int surplus = active - target;
+    for (const auto& [since, id] : *v.idle_order) {
+      if (surplus == 0 || v.now - since < grace) break;  // longest idle first
+      p.remove.push_back(id);
+      --surplus;
+    }
+  }
+  if (p.launch > 0 || !p.remove.empty()) {
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "target %d = %d in use + %d pending + %.1f arrivals - %.1f completions + %.1f margin "
+                  "over %.0fs (rate %.3f/s from %s, floor idle_count %d); have %d",
+                  target, v.used_slots, v.pending_jobs, arrivals, completions, margin, horizon, rate, why,
+                  r.idle_count, active);
+    p.reason = buf;
+  }
+  return p;
+}
+
+
+}  // namespace fleet

@@ -1,0 +1,139 @@
+#include <gtest/gtest.h>
+
+#include "fleet/autoscaler_test_util.h"
+#include "fleet/default_policy.h"
+#include "fleet/docker_machine_policy.h"
+#include "fleet/taskscaler_policy.h"
+
+namespace fleet {
+namespace {
+
+TEST(DockerMachinePolicyTest, IdleTarget) {
+  IdleRule r;
+  r.idle_count = 10;
+  EXPECT_EQ(DockerMachinePolicy::IdleTarget(r, 50), 10);
+  r.scale_factor = 0.5;
+  r.idle_count_min = 0;
+  EXPECT_EQ(DockerMachinePolicy::IdleTarget(r, 0), 1);   // min idle forced to 1
+  EXPECT_EQ(DockerMachinePolicy::IdleTarget(r, 7), 3);   // floor(3.5)
+  EXPECT_EQ(DockerMachinePolicy::IdleTarget(r, 40), 10);  // capped by IdleCount
+}
+
+TEST(DockerMachinePolicyTest, IdleCountZeroCreatesOnDemandAndTakesJobs) {
+  Harness h(Simple(), PolicyKind::kDockerMachine);
+  EXPECT_TRUE(h.a.MayRequestJob());
+  h.a.Enqueue(1);
+  h.a.Enqueue(2);
+  EXPECT_EQ(h.Step().launch, 2);
+}
+
+TEST(DockerMachinePolicyTest, IdleCountKeepsPoolAndRequestsOnlyWithIdleMachine) {
+  AutoscalerSettings s = Simple();
+  s.base.idle_count = 2;
+  Harness h(s, PolicyKind::kDockerMachine);
+  EXPECT_FALSE(h.a.MayRequestJob());
+  EXPECT_EQ(h.Step().launch, 2);
+  EXPECT_EQ(h.Step().launch, 0);  // creating machines count as available
+  h.cloud.BootAll();
+  h.Step();
+  EXPECT_TRUE(h.a.MayRequestJob());
+}
+
+TEST(DockerMachinePolicyTest, RemovesNewerExpiredIdleMachinesFirst) {
+  AutoscalerSettings s = Simple();
+  s.base.idle_count = 1;
+  s.base.idle_time = std::chrono::minutes(1);
+  IdleRule first_hour;  // IdleCount 0 from 00:00 to 00:59: one machine per job
+  first_hour.when = *Schedule::Parse({"* * 0 * * * *"}, TimeZone::Utc());
+  first_hour.idle_time = std::chrono::minutes(1);
+  s.periods.push_back(first_hour);
+  Harness h(s, PolicyKind::kDockerMachine);
+  for (JobId j = 1; j <= 3; ++j) h.a.Enqueue(j);
+  h.Step();
+  h.cloud.BootAll();
+  h.Step();
+  EXPECT_EQ(h.a.leased_jobs(), 3);
+  h.Advance(3500);
+  for (JobId j = 1; j <= 3; ++j) h.a.Release(j);
+  h.Advance(100);  // 01:00: IdleCount 1
+  Decisions d = h.Step();
+  // f-001 (oldest) is kept for IdleCount 1; the newer ones go.
+  ASSERT_EQ(d.remove.size(), 2u);
+  EXPECT_EQ(d.remove[0].id, "f-002");
+  EXPECT_EQ(d.remove[1].id, "f-003");
+  EXPECT_NE(d.remove[0].reason.find("too many idle machines"), std::string::npos);
+}
+
+TEST(TaskscalerPolicyTest, IdleTargetWithScaleFactor) {
+  IdleRule r;
+  r.idle_count = 2;
+  r.scale_factor = 0.5;
+  r.scale_factor_limit = 4;
+  EXPECT_EQ(TaskscalerPolicy::IdleTarget(r, 1), 2);
+  EXPECT_EQ(TaskscalerPolicy::IdleTarget(r, 6), 3);
+  EXPECT_EQ(TaskscalerPolicy::IdleTarget(r, 100), 4);
+}
+
+TEST(TaskscalerPolicyTest, CapacityFourIdleFour) {
+  // The reference's example: C = 4, idle_count = 4, 6 slots in use => 3 instances.
+  AutoscalerSettings s = Simple();
+  s.capacity_per_instance = 4;
+  s.base.idle_count = 4;
+  s.base.preemptive = false;
+  Harness h(s);
+  for (JobId j = 1; j <= 6; ++j) h.a.Enqueue(j);
+  Decisions d = h.Step();
+  EXPECT_EQ(d.launch, 3);
+  EXPECT_EQ(d.launch_reason, "required 3 = ceil((0 in use + 6 pending + 4 idle) / 4) - 0 instances");
+}
+
+TEST(DefaultPolicyTest, LaunchesForPendingAndExplains) {
+  Harness h(Simple(), PolicyKind::kDefault);
+  h.a.Enqueue(1);
+  Decisions d = h.Step();
+  EXPECT_GE(d.launch, 1);
+  EXPECT_NE(d.launch_reason.find("1 pending"), std::string::npos) << d.launch_reason;
+}
+
+TEST(DefaultPolicyTest, KeepsHeadroomDuringABurstAndGivesItBack) {
+  Harness h(Simple(200), PolicyKind::kDefault);
+  for (JobId j = 1; j <= 60; ++j) {  // one job every 2 s for 2 minutes
+    h.a.Enqueue(j);
+    h.Step();
+    h.cloud.BootAll();
+    h.Advance(2);
+  }
+  FleetView v = h.a.View();
+  EXPECT_GT(v.active(), 60);  // capacity ahead of the burst
+  for (JobId j = 1; j <= 60; ++j) h.a.Release(j);
+  for (int i = 0; i < 720; ++i) {  // quiet for an hour
+    h.Advance(5);
+    h.Step();
+    h.cloud.FinishDeletes();
+  }
+  EXPECT_EQ(h.a.View().active(), 0);
+}
+
+TEST(DefaultPolicyTest, HonoursIdleCountFloor) {
+  AutoscalerSettings s = Simple();
+  s.base.idle_count = 2;
+  Harness h(s, PolicyKind::kDefault);
+  EXPECT_EQ(h.Step().launch, 2);
+}
+
+TEST(DefaultPolicyTest, LearnsTheDailyRhythm) {
+  DefaultPolicy p;
+  util::Time t0 = util::Time(std::chrono::seconds(1704067200));
+  // Day 1: 100 jobs between 09:00 and 09:10.
+  for (int i = 0; i < 100; ++i) p.Observe({Observation::Kind::kJobQueued, t0 + std::chrono::hours(9) + std::chrono::seconds(i * 6), {}});
+  int n = 0;
+  double rate = p.forecast().ProfileRate(t0 + std::chrono::hours(24 + 9) + std::chrono::minutes(5), &n);
+  // Nothing more observed: the profile holds once the day has rolled over.
+  p.Observe({Observation::Kind::kJobQueued, t0 + std::chrono::hours(33), {}});
+  rate = p.forecast().ProfileRate(t0 + std::chrono::hours(24 + 9) + std::chrono::minutes(5), &n);
+  EXPECT_EQ(n, 1);
+  EXPECT_NEAR(rate, 100.0 / 600, 1e-9);
+}
+
+}  // namespace
+}  // namespace fleet

@@ -1,0 +1,69 @@
+#pragma once
+// Writes the complete shell script of each job stage, for bash or POSIX sh, the way
+// gitlab-runner's bash shell writer does: every stage exports all variables (values
+// single-quoted, never printed; file variables written to RUNNER_TEMP_PROJECT_DIR with
+// mode 0600 and exported as their paths), runs with `set -e` (bash: `-eo pipefail`) so
+// the first failing command ends the script with its exit code, and echoes each job
+// command as "$ <command>" in bold green before running it.
+//
+// The job token stays out of the repository: the remote is stored without credentials
+// and fetches read an `url.<with credentials>.insteadOf <without>` rule from a file in
+// RUNNER_TEMP_PROJECT_DIR (outside the project dir), which is removed when the script
+// ends, also on failure.
+//
+// Thread safety: const methods only; the referenced objects must outlive the builder.
+#include <string>
+#include <string_view>
+
+#include "config/config.h"
+#include "gitlab/job_payload.h"
+#include "job/variables.h"
+
+namespace job {
+
+class ShellWriter;
+
+// `url` without "user[:password]@" in its authority ("https://host/p.git").
+std::string StripUrlCredentials(std::string_view url);
+
+class ScriptBuilder {
+ public:
+  // `shell`: "bash" or "sh" (executor::Executor::Shell()). The project dir is the
+  // variables' CI_PROJECT_DIR.
+  ScriptBuilder(const gitlab::JobPayload& job, const JobVariables& vars, const config::RunnerConfig& runner,
+                std::string shell);
+
+  // Stage get_sources: config then job pre_get_sources hooks, GIT_STRATEGY (clone, fetch,
+  // none, empty; default fetch when allow_git_fetch, else clone), fetch with
+  // git_info.refspecs/depth and GIT_FETCH_EXTRA_FLAGS (default "--prune --quiet"),
+  // GIT_CHECKOUT (default true), GIT_CLEAN_FLAGS (default -ffdx; "none" skips),
+  // GIT_SUBMODULE_STRATEGY (none, normal, recursive), then job and config
+  // post_get_sources hooks.
+  std::string GetSources() const;
+  // Stage step_<name>: config pre_build_script, the step's commands, config
+  // post_build_script, in the project dir.
+  std::string Step(const gitlab::Step& step) const;
+  // Stage after_script with CI_JOB_STATUS=`job_status` (success, failed, canceled,
+  // timedout), in the project dir.
+  std::string AfterScript(const gitlab::Step& step, std::string_view job_status) const;
+  // Stage cleanup_file_variables: removes the file variables and the credentials file.
+  std::string CleanupFileVariables() const;
+
+  // The project dir and the effective GIT_STRATEGY, for the runner's messages.
+  std::string ProjectDir() const;
+  std::string GitStrategy() const;
+
+ private:
+  void WriteExports(ShellWriter& w, const JobVariables& vars) const;
+  void WriteGitFetch(ShellWriter& w, const std::string& dir) const;
+  void WriteCheckout(ShellWriter& w) const;
+  void WriteHook(ShellWriter& w, std::string_view name) const;
+  std::string CredentialsFile() const;
+
+  const gitlab::JobPayload& job_;
+  const JobVariables& vars_;
+  const config::RunnerConfig& runner_;
+  std::string shell_;
+};
+
+}  // namespace job

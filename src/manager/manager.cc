@@ -1,0 +1,343 @@
+#include "manager/manager.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "config/parse.h"
+#include "config/system_id.h"
+#include "gitlab/token.h"
+#include "util/cancel.h"
+
+namespace manager {
+
+// One [[runners]] entry and its polling state. Guarded by Manager::mu_.
+struct Manager::Entry {
+  config::RunnerConfig cfg;
+  std::unique_ptr<gitlab::Client> client;
+  std::string last_update;
+  int running = 0;
+  int requests_in_flight = 0;
+  std::vector<bool> concurrent_ids;  // index in use?
+  int failures = 0;                  // consecutive unhealthy answers
+  util::Time unhealthy_until{};
+  bool removed = false;
+  std::vector<std::thread> pollers;
+};
+
+struct Manager::RunningJob {
+  int64_t id = 0;
+  util::CancelToken interrupt;
+  std::thread thread;
+  bool done = false;
+};
+
+namespace {
+
+std::string EntryKey(const config::RunnerConfig& r) { return r.url + "\n" + r.token; }
+
+std::chrono::seconds CheckInterval(const config::Config& c) {
+  return std::chrono::seconds(c.check_interval > 0 ? c.check_interval : 3);
+}
+
+int64_t FileMtime(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
+Manager::Manager(ManagerOptions options, util::Clock& clock)
+    : options_(std::move(options)), clock_(clock), launcher_(options_.launcher) {
+  if (!launcher_) launcher_ = NewDefaultJobLauncher();
+}
+
+Manager::~Manager() {
+  StopForceful();
+  Wait();
+}
+
+bool Manager::stopping() const { return stopping_; }
+
+util::Status Manager::Start() {
+  auto loaded = config::LoadConfigFile(options_.config_path);
+  if (!loaded.ok()) return loaded.status();
+  for (const auto& w : loaded->warnings) spdlog::warn("{}", w);
+  auto id = config::LoadOrCreateSystemId(options_.config_path);
+  if (!id.ok()) return id.status();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    config_ = loaded->config;
+    system_id_ = *id;
+  }
+  spdlog::info("Starting spotrunner with {} runner(s), concurrent={}, system ID: {}",
+               loaded->config.runners.size(), loaded->config.concurrent, *id);
+  for (const auto& r : loaded->config.runners) {
+    auto e = std::make_shared<Entry>();
+    e->cfg = r;
+    StartEntry(e);
+  }
+  watcher_ = std::thread([this] { WatchConfig(); });
+  return util::Status::Ok();
+}
+
+void Manager::StartEntry(const std::shared_ptr<Entry>& e) {
+  gitlab::ClientOptions copt;
+  if (!e->cfg.tls_ca_file.empty()) copt.ca_file = e->cfg.tls_ca_file;
+  if (!e->cfg.tls_cert_file.empty()) copt.cert_file = e->cfg.tls_cert_file;
+  if (!e->cfg.tls_key_file.empty()) copt.key_file = e->cfg.tls_key_file;
+  e->client = std::make_unique<gitlab::Client>(e->cfg.url, copt, clock_);
+  if (!e->client->url_status().ok()) {
+    spdlog::error("runner {} ({}): {}", e->cfg.name, gitlab::ShortToken(e->cfg.token),
+                  e->client->url_status().message());
+  }
+  int pollers = std::max(1, e->cfg.request_concurrency);
+  std::lock_guard<std::mutex> l(mu_);
+  entries_.push_back(e);
+  for (int i = 0; i < pollers; ++i) e->pollers.emplace_back([this, e] { PollLoop(e); });
+}
+
+bool Manager::TakeSlot(Entry& e, std::unique_lock<std::mutex>& l) {
+  // Waits until a job could start on this entry; false when the entry should stop.
+  for (;;) {
+    if (stopping_ || e.removed) return false;
+    bool global_ok = running_ < std::max(1, config_.concurrent);
+    bool entry_ok = e.cfg.limit <= 0 || e.running < e.cfg.limit;
+    bool healthy = clock_.Now() >= e.unhealthy_until;
+    if (global_ok && entry_ok && healthy) {
+      ++running_;
+      ++e.running;
+      return true;
+    }
+    cv_.wait_for(l, healthy ? CheckInterval(config_) : std::chrono::seconds(1));
+  }
+}
+
+void Manager::ReleaseSlot(Entry& e, int concurrent_id) {
+  std::lock_guard<std::mutex> l(mu_);
+  --running_;
+  --e.running;
+  if (concurrent_id >= 0 && concurrent_id < static_cast<int>(e.concurrent_ids.size())) {
+    e.concurrent_ids[concurrent_id] = false;
+  }
+  cv_.notify_all();
+}
+
+void Manager::PollLoop(std::shared_ptr<Entry> e) {
+  for (;;) {
+    std::string last_update;
+    config::RunnerConfig cfg;
+    std::string system_id;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      if (!TakeSlot(*e, l)) return;
+      last_update = e->last_update;
+      cfg = e->cfg;
+      system_id = system_id_;
+      ++stats_.requests;
+    }
+    gitlab::RequestJobResult r =
+        e->client->RequestJob(cfg.token, system_id, last_update, RunnerVersionInfo(cfg));
+    bool got_job = false;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      e->last_update = r.last_update;
+      using K = gitlab::RequestJobResult::Kind;
+      if (r.kind == K::kForbidden || r.kind == K::kClientError) {
+        ++e->failures;
+        spdlog::warn("runner {}: job request failed: {} ({} in a row)", gitlab::ShortToken(cfg.token),
+                     r.message, e->failures);
+        if (e->failures >= std::max(1, cfg.unhealthy_requests_limit)) {
+          e->unhealthy_until = clock_.Now() + cfg.unhealthy_interval;
+          e->failures = 0;
+          spdlog::error("runner {} is unhealthy and will be disabled for {} s", gitlab::ShortToken(cfg.token),
+                        std::chrono::duration_cast<std::chrono::seconds>(cfg.unhealthy_interval).count());
+        }
+      } else {
+        e->failures = 0;
+        if (r.kind == K::kFailed) {
+          spdlog::warn("runner {}: job request failed: {}", gitlab::ShortToken(cfg.token), r.message);
+        }
+      }
+      got_job = r.kind == K::kJob && r.payload.has_value();
+    }
+    if (!got_job) {
+      ReleaseSlot(*e, -1);
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait_for(l, CheckInterval(config_), [&] { return stopping_ || e->removed; });
+      continue;
+    }
+    JobTicket ticket;
+    ticket.payload = std::move(*r.payload);
+    ticket.runner = cfg;
+    ticket.system_id = system_id;
+    ticket.client = e->client.get();
+    ticket.working_dir = options_.working_dir;
+    StartJob(e, std::move(ticket));
+    if (cfg.strict_check_interval) {
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait_for(l, CheckInterval(config_), [&] { return stopping_ || e->removed; });
+    }
+  }
+}
+
+void Manager::StartJob(const std::shared_ptr<Entry>& e, JobTicket ticket) {
+  auto job = std::make_shared<RunningJob>();
+  job->id = ticket.payload.id;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    // CI_CONCURRENT_ID: the lowest index free among this entry's running jobs.
+    size_t i = 0;
+    while (i < e->concurrent_ids.size() && e->concurrent_ids[i]) ++i;
+    if (i == e->concurrent_ids.size()) e->concurrent_ids.push_back(false);
+    e->concurrent_ids[i] = true;
+    ticket.concurrent_id = static_cast<int>(i);
+    jobs_[job->id] = job;
+    ++stats_.jobs_started;
+    if (forceful_) job->interrupt.Cancel("runner is shutting down");
+  }
+  spdlog::info("Job {} received (runner {}, concurrent id {})", job->id, gitlab::ShortToken(ticket.runner.token),
+               ticket.concurrent_id);
+  job->thread = std::thread([this, e, job, t = std::move(ticket)]() {
+    launcher_->RunJob(t, job->interrupt);
+    spdlog::info("Job {} finished", job->id);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      job->done = true;
+      ++stats_.jobs_finished;
+    }
+    ReleaseSlot(*e, t.concurrent_id);
+  });
+}
+
+void Manager::ReapFinished() {
+  std::vector<std::shared_ptr<RunningJob>> done;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto it = jobs_.begin(); it != jobs_.end();) {
+      if (it->second->done) {
+        done.push_back(it->second);
+        it = jobs_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& j : done) {
+    if (j->thread.joinable()) j->thread.join();
+  }
+}
+
+void Manager::WatchConfig() {
+  int64_t mtime = FileMtime(options_.config_path);
+  std::unique_lock<std::mutex> l(mu_);
+  while (!stopping_) {
+    cv_.wait_for(l, std::chrono::seconds(3), [&] { return stopping_; });
+    if (stopping_) break;
+    l.unlock();
+    ReapFinished();
+    int64_t now = FileMtime(options_.config_path);
+    if (now != 0 && now != mtime) {
+      mtime = now;
+      spdlog::info("config.toml changed, reloading");
+      util::Status s = Reload();
+      if (!s.ok()) spdlog::error("reload failed, keeping the previous configuration: {}", s.message());
+    }
+    l.lock();
+  }
+}
+
+util::Status Manager::Reload() {
+  auto loaded = config::LoadConfigFile(options_.config_path);
+  if (!loaded.ok()) return loaded.status();
+  for (const auto& w : loaded->warnings) spdlog::warn("{}", w);
+  std::vector<std::shared_ptr<Entry>> added;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (stopping_) return util::Status::FailedPrecondition("the manager is stopping");
+    config_ = loaded->config;
+    std::map<std::string, const config::RunnerConfig*> wanted;
+    for (const auto& r : config_.runners) wanted[EntryKey(r)] = &r;
+    for (auto& e : entries_) {
+      auto it = wanted.find(EntryKey(e->cfg));
+      if (it == wanted.end()) {
+        e->removed = true;
+      } else {
+        e->cfg = *it->second;
+        wanted.erase(it);
+      }
+    }
+    for (const auto& r : config_.runners) {
+      if (!wanted.count(EntryKey(r))) continue;
+      auto e = std::make_shared<Entry>();
+      e->cfg = r;
+      added.push_back(e);
+    }
+  }
+  cv_.notify_all();
+  for (auto& e : added) StartEntry(e);
+  spdlog::info("Configuration reloaded: {} runner(s)", loaded->config.runners.size());
+  return util::Status::Ok();
+}
+
+void Manager::StopGraceful() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!stopping_) spdlog::info("Stopping: no new jobs; waiting for {} running job(s)", jobs_.size());
+    stopping_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Manager::StopForceful() {
+  std::vector<std::shared_ptr<RunningJob>> jobs;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!forceful_ && !jobs_.empty()) spdlog::warn("Aborting {} running job(s)", jobs_.size());
+    stopping_ = true;
+    forceful_ = true;
+    for (auto& [id, j] : jobs_) jobs.push_back(j);
+  }
+  cv_.notify_all();
+  for (auto& j : jobs) j->interrupt.Cancel("runner is shutting down");
+}
+
+void Manager::Wait() {
+  {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return stopping_; });
+  }
+  if (watcher_.joinable()) watcher_.join();
+  std::vector<std::shared_ptr<Entry>> entries;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    entries = entries_;
+  }
+  for (auto& e : entries) {
+    for (auto& t : e->pollers) {
+      if (t.joinable()) t.join();
+    }
+  }
+  // Pollers are gone, so no job starts any more: wait for the running ones.
+  for (;;) {
+    std::shared_ptr<RunningJob> j;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (jobs_.empty()) break;
+      j = jobs_.begin()->second;
+      jobs_.erase(jobs_.begin());
+    }
+    if (j->thread.joinable()) j->thread.join();
+  }
+}
+
+ManagerStats Manager::stats() const {
+  std::lock_guard<std::mutex> l(mu_);
+  ManagerStats s = stats_;
+  s.running = running_;
+  return s;
+}
+
+}  // namespace manager

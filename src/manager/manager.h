@@ -1,0 +1,95 @@
+#pragma once
+// The `run` loop: polls GitLab for every [[runners]] entry and runs the jobs it gets.
+// Limits as gitlab-runner applies them: `concurrent` jobs in the whole process, `limit`
+// per entry, `request_concurrency` job requests in flight per entry; an entry whose job
+// requests end in 403 `unhealthy_requests_limit` times in a row rests for
+// `unhealthy_interval`. Thread-safe: the Stop/Reload calls may come from a signal thread.
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/config.h"
+#include "manager/job_launcher.h"
+#include "util/clock.h"
+#include "util/status.h"
+
+namespace manager {
+
+struct ManagerOptions {
+  std::string config_path;
+  // Where relative builds_dir/cache_dir resolve (the shell executor's "builds" lives here).
+  std::string working_dir;
+  // Replaces the executor factory and job runner (tests); empty: the real ones.
+  std::shared_ptr<JobLauncher> launcher;
+};
+
+struct ManagerStats {
+  int64_t requests = 0;       // job requests sent
+  int64_t jobs_started = 0;
+  int64_t jobs_finished = 0;
+  int running = 0;
+};
+
+class Manager {
+ public:
+  explicit Manager(ManagerOptions options, util::Clock& clock = util::SystemClock::Get());
+  ~Manager();
+  Manager(const Manager&) = delete;
+  Manager& operator=(const Manager&) = delete;
+
+  // Loads config.toml and the system id, removes what a crashed manager left behind,
+  // and starts polling. Fails (and starts nothing) when the config does not load.
+  util::Status Start();
+
+  // Blocks until the manager was stopped and every job has ended.
+  void Wait();
+
+  // SIGQUIT: stop taking jobs; running jobs finish.
+  void StopGraceful();
+  // SIGTERM/SIGINT: stop taking jobs; running jobs are aborted and reported to GitLab as
+  // runner_system_failure.
+  void StopForceful();
+  // SIGHUP (and a changed config file): re-read config.toml. Entries that were added start
+  // polling, removed ones stop; running jobs keep the settings they started with. On a
+  // load error the old configuration stays in force.
+  util::Status Reload();
+
+  ManagerStats stats() const;
+
+ private:
+  struct Entry;
+  struct RunningJob;
+
+  void StartEntry(const std::shared_ptr<Entry>& e);
+  void PollLoop(std::shared_ptr<Entry> e);
+  bool TakeSlot(Entry& e, std::unique_lock<std::mutex>& l);
+  void ReleaseSlot(Entry& e, int concurrent_id);
+  void StartJob(const std::shared_ptr<Entry>& e, JobTicket ticket);
+  void WatchConfig();
+  void ReapFinished();
+  bool stopping() const;
+
+  ManagerOptions options_;
+  util::Clock& clock_;
+  std::shared_ptr<JobLauncher> launcher_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  config::Config config_;
+  std::string system_id_;
+  std::vector<std::shared_ptr<Entry>> entries_;
+  std::map<int64_t, std::shared_ptr<RunningJob>> jobs_;
+  std::vector<std::shared_ptr<RunningJob>> finished_;
+  int running_ = 0;
+  bool stopping_ = false;
+  bool forceful_ = false;
+  ManagerStats stats_;
+  std::thread watcher_;
+};
+
+}  // namespace manager

@@ -1,0 +1,110 @@
+#pragma once
+// An embedded coordinator, a runner registered with it through `register`, and a manager
+// running that config: the whole path of a job in one process, against real executors.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "cli/register_command.h"
+#include "coordinator/coordinator.h"
+#include "coordinator/server.h"
+#include "manager/manager.h"
+#include "util/testing/test_util.h"
+
+namespace itest {
+
+class RunnerHarness {
+ public:
+  explicit RunnerHarness(const std::string& executor, const std::string& docker_image = "") {
+    coordinator::CoordinatorOptions co;
+    co.registration_token = "reg-token-for-tests";
+    co.trace_update_interval_seconds = 1;
+    coord_ = std::make_unique<coordinator::Coordinator>(co);
+    server_ = std::make_unique<coordinator::Server>(*coord_);
+    auto port = server_->Start("127.0.0.1", 0);
+    EXPECT_TRUE(port.ok()) << port.status().ToString();
+    url_ = "http://127.0.0.1:" + std::to_string(port.ok() ? *port : 0);
+    config_path_ = (dir_.path() / "config.toml").string();
+
+    cli::RegisterOptions ro;
+    ro.config = config_path_;
+    ro.non_interactive = true;
+    ro.url = url_;
+    ro.registration_token = co.registration_token;
+    ro.name = "itest-runner";
+    ro.executor = executor;
+    ro.docker_image = docker_image;
+    ro.docker_pull_policy = "if-not-present";
+    std::istringstream in;
+    std::ostringstream out;
+    register_exit_ = cli::RunRegister(ro, in, out);
+    register_output_ = out.str();
+  }
+
+  ~RunnerHarness() {
+    if (manager_) {
+      manager_->StopForceful();
+      manager_->Wait();
+    }
+    server_->Stop();
+  }
+
+  // Appends raw TOML to the [[runners]] entry written by register (e.g. docker settings).
+  void AppendConfig(const std::string& toml) {
+    std::string text = testutil::ReadFile(config_path_);
+    FILE* f = std::fopen(config_path_.c_str(), "w");
+    std::fputs((text + "\n" + toml + "\n").c_str(), f);
+    std::fclose(f);
+  }
+
+  void StartManager() {
+    manager::ManagerOptions mo;
+    mo.config_path = config_path_;
+    mo.working_dir = dir_.path().string();
+    manager_ = std::make_unique<manager::Manager>(mo);
+    util::Status s = manager_->Start();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  int64_t Enqueue(coordinator::JobSpec spec) {
+    auto id = coord_->EnqueueJob(std::move(spec));
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : 0;
+  }
+
+  coordinator::JobRecord Wait(int64_t id, int seconds = 60) {
+    auto r = coord_->WaitForJob(id, std::chrono::seconds(seconds));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : coordinator::JobRecord{};
+  }
+
+  // A spec that needs no repository.
+  static coordinator::JobSpec Spec(std::vector<std::string> script) {
+    coordinator::JobSpec s;
+    s.script = std::move(script);
+    s.variables.push_back({"GIT_STRATEGY", "none", true, false, false, false});
+    return s;
+  }
+
+  coordinator::Coordinator& coord() { return *coord_; }
+  manager::Manager& manager() { return *manager_; }
+  const std::string& url() const { return url_; }
+  const std::string& config_path() const { return config_path_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  int register_exit() const { return register_exit_; }
+  const std::string& register_output() const { return register_output_; }
+
+ private:
+  testutil::TempDir dir_;
+  std::unique_ptr<coordinator::Coordinator> coord_;
+  std::unique_ptr<coordinator::Server> server_;
+  std::unique_ptr<manager::Manager> manager_;
+  std::string url_;
+  std::string config_path_;
+  int register_exit_ = -1;
+  std::string register_output_;
+};
+
+}  // namespace itest
