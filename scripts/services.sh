@@ -6,7 +6,8 @@
 #   2. the local test images (no registry is reachable here): alpine:latest (busybox
 #      rootfs) and spotrunner-helper:local (busybox + git), see scripts/images/.
 # Environment: SR_DOCKER_SOCK (default /var/run/docker.sock), SR_DOCKERD_LOG (default
-# /tmp/spotrunner-dockerd.log), SR_DOCKERD_WAIT seconds (default 60).
+# /tmp/spotrunner-dockerd.log), SR_DOCKERD_WAIT seconds (default 60),
+# SR_DOCKER_STORAGE_DRIVER (force one driver instead of probing overlay2, then vfs).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 sock=${SR_DOCKER_SOCK:-/var/run/docker.sock}
@@ -60,11 +61,17 @@ if answering; then
 else
   command -v dockerd >/dev/null || { echo "services: dockerd is not installed (make deps)" >&2; exit 1; }
   if pgrep -x dockerd >/dev/null; then
-    echo "services: a dockerd process exists but $sock does not answer; see $log" >&2
-    exit 1
+    # Perhaps still starting: give it the same bounded wait, then give up.
+    deadline=$((SECONDS + wait_s))
+    until answering || ((SECONDS >= deadline)); do sleep 0.5; done
+    answering || { echo "services: a dockerd process exists but $sock does not answer; see $log" >&2; exit 1; }
+    echo "services: dockerd answers on $sock (it was starting)"
   fi
+fi
+if ! answering; then
   drivers=(vfs)
   overlay_works && drivers=(overlay2 vfs)
+  [[ -n ${SR_DOCKER_STORAGE_DRIVER:-} ]] && drivers=("$SR_DOCKER_STORAGE_DRIVER")
   started=""
   for d in "${drivers[@]}"; do
     if start_dockerd "$d"; then

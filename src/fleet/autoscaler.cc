@@ -19,6 +19,7 @@ void Autoscaler::Unindex(const Instance& in) {
     case InstanceState::kBooting:
       --booting_;
       available_.erase({in.seq, in.id});
+      booting_since_.erase({in.listed, in.id});
       break;
     case InstanceState::kReady:
       if (in.leases == 0) {
@@ -43,6 +44,7 @@ void Autoscaler::Index(const Instance& in) {
     case InstanceState::kBooting:
       ++booting_;
       available_.insert({in.seq, in.id});
+      booting_since_.insert({in.listed, in.id});
       break;
     case InstanceState::kReady:
       if (in.leases == 0) {

@@ -98,6 +98,7 @@ class Autoscaler {
   std::set<IdleKey> idle_;
   std::set<AgeKey> available_;
   std::set<SlotKey> free_slots_;
+  std::set<IdleKey> booting_since_;  // (listed, id) of booting instances
   std::map<std::string, std::string> drain_reason_;
   int booting_ = 0, idle_count_ = 0, busy_ = 0, draining_ = 0, removing_ = 0;
   int used_slots_ = 0, free_slot_count_ = 0;

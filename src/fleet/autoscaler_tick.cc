@@ -51,17 +51,10 @@ void Autoscaler::Housekeep(Time now, Decisions& d) {
                             Secs(settings_.creation_timeout));
     grants_.pop_front();
   }
-  if (booting_ > 0) {
-    std::vector<std::string> stuck;
-    for (const auto& [seq, id] : available_) {
-      const Instance& in = instances_.at(id);
-      if (in.state == InstanceState::kBooting && in.listed + settings_.boot_timeout <= now) stuck.push_back(id);
-      if (stuck.size() > 64) break;
-    }
-    for (const auto& id : stuck) {
-      Drain(instances_.at(id), "not ready within " + Secs(settings_.boot_timeout));
-      IncreaseFailed(now, "instance " + id + " did not become ready");
-    }
+  while (!booting_since_.empty() && booting_since_.begin()->first + settings_.boot_timeout <= now) {
+    const std::string id = booting_since_.begin()->second;
+    Drain(instances_.at(id), "not ready within " + Secs(settings_.boot_timeout));
+    IncreaseFailed(now, "instance " + id + " did not become ready");
   }
   for (auto it = drain_reason_.begin(); it != drain_reason_.end();) {
     Instance& in = instances_.at(it->first);

@@ -22,7 +22,10 @@ int PoissonQuantile(double mean, double p) {
 
 void DefaultPolicy::Observe(const Observation& o) {
   switch (o.kind) {
-    case Observation::Kind::kJobQueued: f_.OnArrival(o.at); break;
+    case Observation::Kind::kJobQueued:
+      f_.OnArrival(o.at);
+      burst_.OnArrival(o.at);
+      break;
     case Observation::Kind::kJobFinished: f_.OnCompletion(o.at); break;
     case Observation::Kind::kInstanceReady: f_.OnBoot(o.duration); break;
     case Observation::Kind::kJobStarted: break;
@@ -62,6 +65,13 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
   // Arrivals are about Poisson: keep their upper quantile, less the slots expected to free up.
   const double margin = PoissonQuantile(arrivals, t_.quantile) - arrivals;
   int target_slots = static_cast<int>(std::ceil(mean + margin - 1e-9));
+  // Instances freed by jobs ending within the horizon serve part of a burst.
+  const double reserve = std::max(0.0, burst_.PerMinute(v.now) * horizon / 60.0 - completions);
+  const int reserve_slots = static_cast<int>(std::ceil(base + reserve - 1e-9));
+  if (reserve_slots > target_slots) {
+    target_slots = reserve_slots;
+    why = "burst reserve";
+  }
   target_slots = std::max({target_slots, static_cast<int>(base), static_cast<int>(base) + r.idle_count});
   int target = (target_slots + c - 1) / c;
   if (s.max_instances > 0) target = std::min(target, s.max_instances);
@@ -83,8 +93,8 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
     char buf[320];
     std::snprintf(buf, sizeof buf,
                   "target %d = %d in use + %d pending + %.1f arrivals - %.1f completions + %.1f margin "
-                  "over %.0fs (rate %.3f/s from %s, floor idle_count %d); have %d",
-                  target, v.used_slots, v.pending_jobs, arrivals, completions, margin, horizon, rate, why,
+                  "over %.0fs (rate %.3f/s; burst reserve %.1f; by %s; floor idle_count %d); have %d",
+                  target, v.used_slots, v.pending_jobs, arrivals, completions, margin, horizon, rate, reserve, why,
                   r.idle_count, active);
     p.reason = buf;
   }

@@ -8,8 +8,12 @@
 // learned time-of-day/week profile of the coming bucket (scaled by how today compares
 // with the profile). Surplus idle instances go after a short grace (half a boot time, capped by
 // idle_time): relaunching costs one boot, so keeping an instance longer rarely pays.
+// On top, a burst reserve (fleet/burst_reserve.h) learned from the minutes that predict
+// the next ones (the last hours, this time yesterday and last week) keeps idle slots for
+// the bursts that arrive faster than a boot.
 // Config floors stay honoured: the idle_count of the rule in force is a minimum.
 // Every plan's reason spells out these numbers.
+#include "fleet/burst_reserve.h"
 #include "fleet/demand_forecast.h"
 #include "fleet/policy.h"
 
@@ -36,6 +40,7 @@ class DefaultPolicy final : public Policy {
  private:
   DefaultPolicyTuning t_;
   DemandForecast f_;
+  BurstReserve burst_;
 };
 
 }  // namespace fleet

@@ -49,7 +49,9 @@ class FakeProvider final : public cloud::Provider {
   }
   util::Result<cloud::ConnectInfo> Connect(const std::string& id) override {
     if (!live.count(id)) return util::Status::NotFound(id);
-    return cloud::ConnectInfo{id};
+    cloud::ConnectInfo c;
+    c.id = id;
+    return c;
   }
   std::vector<cloud::ProviderEvent> TakeEvents() override {
     std::vector<cloud::ProviderEvent> e;

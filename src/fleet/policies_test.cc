@@ -106,7 +106,7 @@ TEST(DefaultPolicyTest, KeepsHeadroomDuringABurstAndGivesItBack) {
   FleetView v = h.a.View();
   EXPECT_GT(v.active(), 60);  // capacity ahead of the burst
   for (JobId j = 1; j <= 60; ++j) h.a.Release(j);
-  for (int i = 0; i < 720; ++i) {  // quiet for an hour
+  for (int i = 0; i < 3 * 720 + 60; ++i) {  // quiet for over three hours (the burst memory)
     h.Advance(5);
     h.Step();
     h.cloud.FinishDeletes();

@@ -85,7 +85,7 @@ void ScriptBuilder::WriteGitFetch(ShellWriter& w, const std::string& dir) const 
   for (const char* lock : {"index.lock", "shallow.lock", "HEAD.lock", "config.lock"}) {
     w.Line("rm -f " + ShellQuote(dir + "/.git/" + lock));
   }
-  std::string init = "git init " + ShellQuote(dir);
+  std::string init = "git -c init.defaultBranch=main init " + ShellQuote(dir);
   if (!git.repo_object_format.empty() && git.repo_object_format != "sha1") {
     init += " --object-format=" + ShellQuote(git.repo_object_format);
   }

@@ -70,6 +70,8 @@ class DefaultJobLauncher final : public JobLauncher {
 
 }  // namespace
 
+bool CanRunExecutor(const std::string& executor) { return executor == "shell" || IsDocker(executor); }
+
 std::shared_ptr<JobLauncher> NewDefaultJobLauncher() { return std::make_shared<DefaultJobLauncher>(); }
 
 gitlab::VersionInfo RunnerVersionInfo(const config::RunnerConfig& runner) {

@@ -32,6 +32,9 @@ class JobLauncher {
 // The real launcher: shell and docker executors, job::JobRunner.
 std::shared_ptr<JobLauncher> NewDefaultJobLauncher();
 
+// True for the executors this build runs jobs with (shell, docker).
+bool CanRunExecutor(const std::string& executor);
+
 // The features a runner entry truly supports with its executor (sent in info.features).
 gitlab::VersionInfo RunnerVersionInfo(const config::RunnerConfig& runner);
 

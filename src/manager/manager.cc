@@ -7,6 +7,7 @@
 
 #include "config/parse.h"
 #include "config/system_id.h"
+#include "config/validate.h"
 #include "gitlab/token.h"
 #include "util/cancel.h"
 
@@ -84,6 +85,19 @@ util::Status Manager::Start() {
 }
 
 void Manager::StartEntry(const std::shared_ptr<Entry>& e) {
+  std::string who = "runner \"" + e->cfg.name + "\" (" + gitlab::ShortToken(e->cfg.token) + ")";
+  util::Status supported = config::CheckRunnerSupported(e->cfg);
+  if (supported.ok() && !CanRunExecutor(e->cfg.executor)) {
+    supported = util::Status::Unimplemented("executor \"" + e->cfg.executor +
+                                            "\" runs on autoscaled instances, which this build cannot create yet");
+  }
+  if (!supported.ok()) {
+    // Asking GitLab for jobs we cannot run would only fail them: this entry stays idle.
+    spdlog::error("{}: {}; it will not take jobs", who, supported.message());
+    std::lock_guard<std::mutex> l(mu_);
+    entries_.push_back(e);
+    return;
+  }
   gitlab::ClientOptions copt;
   if (!e->cfg.tls_ca_file.empty()) copt.ca_file = e->cfg.tls_ca_file;
   if (!e->cfg.tls_cert_file.empty()) copt.cert_file = e->cfg.tls_cert_file;

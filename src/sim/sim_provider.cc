@@ -24,7 +24,7 @@ util::Result<std::vector<cloud::InstanceInfo>> SimProvider::List() {
   out.reserve(alive_.size());
   for (size_t i : alive_) {
     const Inst& in = insts_[i];
-    if (in.listed) out.push_back({Id(i), in.state, in.launched});
+    if (in.listed) out.push_back({in.id, in.state, in.launched});
   }
   return out;
 }
@@ -38,7 +38,7 @@ util::Result<int> SimProvider::Increase(int n) {
   Time now = clock_.Now();
   for (int k = 0; k < granted; ++k) {
     size_t idx = insts_.size();
-    insts_.push_back(Inst{now, Time{}});
+    insts_.push_back(Inst{Id(idx), now, Time{}});
     alive_.insert(idx);
     ++closed_.launched;
     double boot = cfg_.boot_median_s;

@@ -61,6 +61,7 @@ class SimProvider final : public cloud::Provider {
  private:
   enum class Change { kListed, kRunning, kDeleted, kNotice, kKilled };
   struct Inst {
+    std::string id;
     util::Time launched, ended;
     cloud::InstanceState state = cloud::InstanceState::kCreating;
     bool listed = false, ended_flag = false;

@@ -59,8 +59,10 @@ class Run {
       bool periodic = false;
       while (!queue_.empty() && queue_.NextAt() <= t) {
         Finish f = queue_.Pop().payload;
-        if (f.job < 0) {
+        if (f.job == -1) {
           periodic = true;
+        } else if (f.job < 0) {
+          sync_wake_queued_ = false;  // only wakes the loop for a pending sync
         } else if (f.attempt == attempt_[f.job] && running_.erase(f.job)) {
           scaler_.Release(f.job);
           ++done_;
@@ -77,7 +79,8 @@ class Run {
           pending_sync_ = false;
         } else {
           pending_sync_ = true;
-          queue_.Push(last_sync + FromSeconds(o_.sync_interval_s), Finish{-2, 0});
+          if (!sync_wake_queued_) queue_.Push(last_sync + FromSeconds(o_.sync_interval_s), Finish{-2, 0});
+          sync_wake_queued_ = true;
         }
       }
       for (const auto& e : provider_.TakeEvents()) scaler_.OnEvent(e);
@@ -184,6 +187,7 @@ class Run {
   int64_t done_ = 0;
   uint64_t events_ = 0;
   bool pending_sync_ = false;
+  bool sync_wake_queued_ = false;
   double sample_max_wait_ = 0;
   Fnv fp_;
   SimResult res_;

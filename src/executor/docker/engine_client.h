@@ -75,7 +75,8 @@ class EngineClient {
 
   // POST /volumes/create (local driver). Returns the volume name.
   util::Result<std::string> CreateVolume(const std::string& name, const Labels& labels);
-  // DELETE /volumes/{name}?force=1. kNotFound if gone.
+  // DELETE /volumes/{name}?force=1. A volume already gone is not an error (the daemon
+  // answers 204 for it when forced).
   util::Status RemoveVolume(const std::string& name);
   // GET /volumes?filters={"label":[...]}.
   util::Result<std::vector<VolumeSummary>> ListVolumes(const std::vector<std::string>& label_filters);

@@ -71,8 +71,8 @@ util::Status HttpExchange::Send(const HttpRequest& req) {
 }
 
 util::Result<bool> HttpExchange::Fill() {
-  if (pos_ > 0 && pos_ == buf_.size()) {
-    buf_.clear();
+  if (pos_ > 0 && (pos_ == buf_.size() || pos_ > kReadChunk)) {  // drop consumed bytes
+    buf_.erase(0, pos_);
     pos_ = 0;
   }
   size_t old = buf_.size();
@@ -87,9 +87,9 @@ util::Result<bool> HttpExchange::Fill() {
 }
 
 util::Result<std::string> HttpExchange::ReadLine() {
-  size_t scanned = pos_;
+  size_t scanned = 0;  // bytes after pos_ known to hold no newline (Fill may move pos_)
   for (;;) {
-    size_t nl = buf_.find('\n', scanned);
+    size_t nl = buf_.find('\n', pos_ + scanned);
     if (nl != std::string::npos) {
       std::string line = buf_.substr(pos_, nl - pos_);
       pos_ = nl + 1;
@@ -97,7 +97,7 @@ util::Result<std::string> HttpExchange::ReadLine() {
       return line;
     }
     if (buf_.size() - pos_ > kMaxHeadBytes) return util::Status::IOError("HTTP line too long");
-    scanned = buf_.size();
+    scanned = buf_.size() - pos_;
     auto more = Fill();
     if (!more.ok()) return more.status();
     if (!*more) return util::Status::IOError("connection closed in the middle of an HTTP line");

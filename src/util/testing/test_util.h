@@ -5,15 +5,26 @@
 #include <filesystem>
 #include <string>
 
-#define EXPECT_OK(expr)                                   \
-  do {                                                    \
-    auto sr_s_ = (expr);                                  \
-    EXPECT_TRUE(sr_s_.ok()) << sr_s_.status().ToString(); \
+#include "util/status.h"
+
+namespace testutil {
+inline const util::Status& StatusOf(const util::Status& s) { return s; }
+template <typename T>
+const util::Status& StatusOf(const util::Result<T>& r) {
+  return r.status();
+}
+}  // namespace testutil
+
+// Work with a Status or a Result<T>, lvalue or temporary; nothing is copied.
+#define EXPECT_OK(expr)                                                        \
+  do {                                                                         \
+    const auto& sr_s_ = (expr);                                                \
+    EXPECT_TRUE(sr_s_.ok()) << ::testutil::StatusOf(sr_s_).ToString();         \
   } while (0)
-#define ASSERT_OK(expr)                                   \
-  do {                                                    \
-    auto sr_s_ = (expr);                                  \
-    ASSERT_TRUE(sr_s_.ok()) << sr_s_.status().ToString(); \
+#define ASSERT_OK(expr)                                                        \
+  do {                                                                         \
+    const auto& sr_s_ = (expr);                                                \
+    ASSERT_TRUE(sr_s_.ok()) << ::testutil::StatusOf(sr_s_).ToString();         \
   } while (0)
 
 namespace testutil {

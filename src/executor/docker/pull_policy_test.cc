@@ -1,0 +1,63 @@
+#include "executor/docker/pull_policy.h"
+
+#include <gtest/gtest.h>
+
+#include "executor/docker/resource_units.h"
+#include "executor/docker/docker_testing.h"
+#include "util/testing/test_util.h"
+
+namespace executor::docker {
+namespace {
+
+TEST(PullPolicyTest, DefaultsToAlways) {
+  auto r = ResolvePullPolicies(config::DockerConfig{}, {});
+  ASSERT_OK(r);
+  EXPECT_EQ(*r, std::vector<PullPolicy>{PullPolicy::kAlways});
+}
+
+TEST(PullPolicyTest, RunnerChainAndAllowedJobPolicy) {
+  config::DockerConfig d;
+  d.pull_policy = {"always", "if-not-present"};
+  auto r = ResolvePullPolicies(d, {});
+  ASSERT_OK(r);
+  EXPECT_EQ(*r, (std::vector<PullPolicy>{PullPolicy::kAlways, PullPolicy::kIfNotPresent}));
+  auto job = ResolvePullPolicies(d, {"if-not-present"});
+  ASSERT_OK(job);
+  EXPECT_EQ(*job, std::vector<PullPolicy>{PullPolicy::kIfNotPresent});
+}
+
+TEST(PullPolicyTest, JobPolicyMustBeAllowed) {
+  config::DockerConfig d;
+  auto r = ResolvePullPolicies(d, {"never"});
+  EXPECT_EQ(r.status().code(), util::Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "pull_policy [never] defined in GitLab pipeline config is not one of the allowed_pull_policies [always]");
+  d.allowed_pull_policies = {"never", "always"};
+  ASSERT_OK(ResolvePullPolicies(d, {"never"}));
+}
+
+TEST(PullPolicyTest, RunnerPolicyMustBeAllowedAndKnown) {
+  config::DockerConfig d;
+  d.pull_policy = {"always"};
+  d.allowed_pull_policies = {"never"};
+  EXPECT_EQ(ResolvePullPolicies(d, {}).status().message(),
+            "pull_policy [always] defined in Runner config is not one of the allowed_pull_policies [never]");
+  d.pull_policy = {"sometimes"};
+  d.allowed_pull_policies = {"sometimes"};
+  EXPECT_EQ(ResolvePullPolicies(d, {}).status().message(),
+            "unsupported pull_policy \"sometimes\" (want always, if-not-present or never)");
+}
+
+TEST(ResourceUnitsTest, MemoryAndCpus) {
+  EXPECT_EQ(*ParseMemoryBytes(""), 0);
+  EXPECT_EQ(*ParseMemoryBytes("1024"), 1024);
+  EXPECT_EQ(*ParseMemoryBytes("128m"), 128 << 20);
+  EXPECT_EQ(*ParseMemoryBytes("2G"), int64_t{2} << 30);
+  EXPECT_EQ(*ParseMemoryBytes("512kb"), 512 << 10);
+  EXPECT_EQ(ParseMemoryBytes("lots").status().message(), "invalid memory size \"lots\" (want e.g. 512m or 2g)");
+  EXPECT_EQ(*ParseNanoCpus("1.5"), 1500000000);
+  EXPECT_EQ(ParseNanoCpus("-1").status().code(), util::Status::Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace executor::docker

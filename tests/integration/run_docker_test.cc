@@ -1,0 +1,80 @@
+// `register` then `run` with the docker executor against a real Docker Engine (started by
+// scripts/services.sh with the project's images). Containers use no network.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "tests/integration/harness.h"
+
+namespace itest {
+namespace {
+
+using coordinator::JobState;
+
+// Counts containers carrying our label, through the daemon's own socket.
+int ManagedContainers() {
+  std::unique_ptr<FILE, int (*)(FILE*)> p(
+      popen("curl -fsS --unix-socket /var/run/docker.sock "
+            "'http://localhost/containers/json?all=1&filters=%7B%22label%22%3A%5B%22com.spotrunner.managed%22%5D%7D'",
+            "r"),
+      pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
+  int count = 0;
+  for (size_t i = out.find("\"Id\""); i != std::string::npos; i = out.find("\"Id\"", i + 1)) ++count;
+  return count;
+}
+
+class RunDockerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h_ = std::make_unique<RunnerHarness>("docker", "alpine:latest");
+    ASSERT_EQ(h_->register_exit(), 0) << h_->register_output();
+    std::string text = testutil::ReadFile(h_->config_path());
+    auto pos = text.find("[runners.docker]");
+    ASSERT_NE(pos, std::string::npos) << text;
+    text.insert(pos + 16, "\n    network_mode = \"none\"");
+    FILE* f = std::fopen(h_->config_path().c_str(), "w");
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    h_->StartManager();
+  }
+  std::unique_ptr<RunnerHarness> h_;
+};
+
+TEST_F(RunDockerTest, JobRunsInTheImageAndLeavesNothing) {
+  auto spec = RunnerHarness::Spec({"echo in-container $(cat /etc/os-release | head -1)", "echo pwd=$(pwd)"});
+  spec.image = nlohmann::json{{"name", "alpine:latest"}};
+  auto job = h_->Wait(h_->Enqueue(spec), 120);
+  EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("in-container NAME="), std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find("pwd=/builds/"), std::string::npos) << job.trace;
+  EXPECT_TRUE(job.checksum_ok.value_or(false));
+  EXPECT_EQ(ManagedContainers(), 0);
+}
+
+TEST_F(RunDockerTest, ExitCodeAndAfterScript) {
+  auto spec = RunnerHarness::Spec({"echo failing", "exit 7"});
+  spec.after_script = {"echo after=$CI_JOB_STATUS"};
+  auto job = h_->Wait(h_->Enqueue(spec), 120);
+  EXPECT_EQ(job.state, JobState::kFailed) << job.trace;
+  EXPECT_EQ(job.failure_reason, "script_failure");
+  EXPECT_EQ(job.exit_code.value_or(0), 7);
+  EXPECT_NE(job.trace.find("after=failed"), std::string::npos) << job.trace;
+  EXPECT_EQ(ManagedContainers(), 0);
+}
+
+TEST_F(RunDockerTest, MissingImageIsASystemFailure) {
+  auto spec = RunnerHarness::Spec({"true"});
+  spec.image = nlohmann::json{{"name", "spotrunner-no-such-image:never"}};
+  auto job = h_->Wait(h_->Enqueue(spec), 120);
+  EXPECT_EQ(job.state, JobState::kFailed) << job.trace;
+  EXPECT_EQ(job.failure_reason, "runner_system_failure") << job.trace;
+  EXPECT_NE(job.trace.find("ERROR: Job failed (system failure)"), std::string::npos) << job.trace;
+  EXPECT_EQ(ManagedContainers(), 0);
+}
+
+}  // namespace
+}  // namespace itest
