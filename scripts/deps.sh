@@ -7,7 +7,7 @@ pkgs=(
   libyaml-cpp-dev libpugixml-dev libssh-dev libarchive-dev libcpp-httplib-dev
   libspdlog-dev libfmt-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  docker.io busybox-static openssh-server openssh-client iproute2 procps psmisc
+  docker.io busybox-static openssh-server openssh-client iproute2 procps psmisc tzdata
 )
 missing=()
 for p in "${pkgs[@]}"; do
