@@ -87,7 +87,7 @@ void DecodeRunner(TableReader& r, RunnerConfig* out) {
     out->has_autoscaler = true;
     DecodeAutoscaler(*t, &out->autoscaler);
   }
-  // Known to gitlab-runner, not implemented by spotrunner.
+  // Known to gitlab-runner; spotrunner accepts and ignores them.
   r.Ignore({"proxy_exec", "referees", "monitoring", "experimental", "use_slot_cgroups", "slot_cgroup_template",
             "step_runner_image", "ssh", "kubernetes", "custom", "parallels", "virtualbox"});
   r.Finish();

@@ -1,5 +1,7 @@
 #include "job/variables.h"
 
+#include "config/expand_env.h"
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -8,39 +10,6 @@ namespace {
 
 // Deep enough for any real chain; stops reference cycles (A=$B, B=$A).
 constexpr int kMaxDepth = 16;
-
-bool IsAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-bool IsShellSpecial(char c) {
-  switch (c) {
-    case '*': case '#': case '$': case '@': case '!': case '?': case '-':
-      return true;
-    default:
-      return c >= '0' && c <= '9';
-  }
-}
-
-// Go's os.getShellName: the name after '$' and how many bytes it used. An empty name
-// with width > 0 is bad syntax, eaten whole.
-std::pair<std::string_view, size_t> ShellName(std::string_view s) {
-  if (s.empty()) return {{}, 0};
-  if (s[0] == '{') {
-    if (s.size() > 2 && IsShellSpecial(s[1]) && s[2] == '}') return {s.substr(1, 1), 3};
-    for (size_t i = 1; i < s.size(); ++i) {
-      if (s[i] == '}') {
-        if (i == 1) return {{}, 2};
-        return {s.substr(1, i - 1), i + 1};
-      }
-    }
-    return {{}, 1};
-  }
-  if (IsShellSpecial(s[0])) return {s.substr(0, 1), 1};
-  size_t i = 0;
-  while (i < s.size() && IsAlnum(s[i])) ++i;
-  return {s.substr(0, i), i};
-}
 
 void Add(std::vector<Variable>& out, std::string key, std::string value, bool is_public = true) {
   out.push_back(Variable{std::move(key), std::move(value), is_public});
@@ -114,29 +83,14 @@ std::string JobVariables::ValueOf(const Variable& v, int depth) const {
 
 std::string JobVariables::ExpandDepth(std::string_view text, int depth) const {
   if (text.find('$') == std::string_view::npos) return std::string(text);
-  std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t j = text.find('$', i);
-    if (j == std::string_view::npos || j + 1 >= text.size()) {
-      out.append(text.substr(i));
-      break;
-    }
-    out.append(text.substr(i, j - i));
-    auto [name, width] = ShellName(text.substr(j + 1));
-    if (name.empty() && width == 0) {
-      out.push_back('$');  // a '$' not followed by a name stays
-    } else if (!name.empty()) {
-      if (name == "$") {
-        out.push_back('$');
-      } else if (const Variable* v = Find(name); v != nullptr && depth < kMaxDepth) {
-        out.append(ValueOf(*v, depth));
-      }
-    }
-    i = j + 1 + width;
-  }
-  return out;
+  // Go's os.Expand rules (config::ExpandEnv), looking names up in this job's variables;
+  // "$$" gives "$" as in gitlab-runner.
+  return config::ExpandEnv(text, [&](const std::string& name) -> std::optional<std::string> {
+    if (name == "$") return std::string("$");
+    const Variable* v = Find(name);
+    if (v == nullptr || depth >= kMaxDepth) return std::nullopt;
+    return ValueOf(*v, depth);
+  });
 }
 
 std::string JobVariables::Expand(std::string_view text) const { return ExpandDepth(text, 0); }
