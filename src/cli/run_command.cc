@@ -10,6 +10,9 @@
 
 #include "cli/common.h"
 #include "config/parse.h"
+#include "executor/docker/docker_host.h"
+#include "executor/docker/leftovers.h"
+#include "gitlab/token.h"
 #include "manager/manager.h"
 #include "util/log.h"
 
@@ -22,6 +25,25 @@ struct RunOptions {
   std::string working_directory;
   std::string log_level;
 };
+
+// Containers of this host's docker runners that a crashed or killed earlier process left
+// behind are removed before any job starts (they carry the runner's short token).
+void RemoveDockerLeftovers(const config::Config& cfg) {
+  for (const config::RunnerConfig& r : cfg.runners) {
+    if (r.executor != "docker") continue;
+    auto dialer = executor::docker::DialerForHost(executor::docker::EffectiveDockerHost(r.docker.host));
+    if (!dialer.ok()) continue;  // the job itself reports an unusable host
+    executor::docker::EngineClient engine(**dialer);
+    int removed = 0;
+    util::Status s = executor::docker::RemoveLeftovers(engine, gitlab::ShortToken(r.token), &removed);
+    if (!s.ok()) {
+      spdlog::warn("runner {}: could not remove leftover containers: {}", gitlab::ShortToken(r.token), s.message());
+    } else if (removed > 0) {
+      spdlog::info("runner {}: removed {} leftover containers/volumes of an earlier run",
+                   gitlab::ShortToken(r.token), removed);
+    }
+  }
+}
 
 int RunManager(const RunOptions& o) {
   // Signals are taken by sigwait below, so every thread started from here blocks them.
@@ -39,6 +61,7 @@ int RunManager(const RunOptions& o) {
 
   std::string wd = o.working_directory;
   if (wd.empty()) wd = std::filesystem::current_path().string();
+  RemoveDockerLeftovers(loaded->config);
   manager::ManagerOptions mo;
   mo.config_path = o.config;
   mo.working_dir = wd;

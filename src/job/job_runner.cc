@@ -119,8 +119,20 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
   int64_t limit = int64_t{runner.output_limit > 0 ? runner.output_limit : 4096} * 1024;
   TraceBuffer trace(masking, limit, clock_);
 
-  // Two-phase acknowledgement; also tells GitLab we are alive.
+  // Two-phase acknowledgement; also tells GitLab we are alive. GitLab keeps a job that
+  // was not acknowledged for 2 minutes and then gives it to another runner: a failed
+  // answer is retried for about half a minute, then the job is dropped rather than run twice.
   UpdateAck ack = channel_.UpdateState(JobState{"running", "", 0, "", 0});
+  for (int attempt = 0; ack.kind == UpdateAck::Kind::kFailed && attempt < 5; ++attempt) {
+    if (interrupt.WaitFor(std::chrono::seconds(1 << attempt))) break;
+    ack = channel_.UpdateState(JobState{"running", "", 0, "", 0});
+  }
+  if (ack.kind == UpdateAck::Kind::kFailed) {
+    spdlog::warn("Job {}: could not acknowledge it to GitLab; dropping it (GitLab gives it out again)", job.id);
+    executor_.Cleanup();
+    outcome.dropped = true;
+    return outcome;
+  }
   if (ack.kind == UpdateAck::Kind::kAbort || ack.kind == UpdateAck::Kind::kNotFound) {
     spdlog::warn("Job {}: GitLab refused the acknowledgement ({}); dropping it", job.id,
                  ack.job_status.empty() ? "403/404" : ack.job_status);

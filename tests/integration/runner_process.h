@@ -1,0 +1,71 @@
+#pragma once
+// `spotrunner run` as a child process, for tests of what only a real process has:
+// signals, exit codes, a restart. Its output goes to a log file beside the config.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace itest {
+
+class RunnerProcess {
+ public:
+  RunnerProcess(const std::string& config_path, const std::string& working_dir, const std::string& log_path)
+      : log_path_(log_path) {
+    std::vector<std::string> args = {std::string(SR_BINARY_DIR) + "/spotrunner", "run", "--config", config_path,
+                                     "--working-directory", working_dir, "--log-level", "debug"};
+    pid_ = fork();
+    if (pid_ == 0) {
+      int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, nullptr);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+  }
+  ~RunnerProcess() {
+    if (pid_ > 0 && !exit_status_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  void Signal(int sig) { kill(pid_, sig); }
+
+  // The exit code once the process ended within `timeout`; nullopt while it runs.
+  std::optional<int> WaitExit(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!exit_status_) {
+      int st = 0;
+      pid_t r = waitpid(pid_, &st, WNOHANG);
+      if (r == pid_) {
+        exit_status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return exit_status_;
+  }
+
+  const std::string& log_path() const { return log_path_; }
+
+ private:
+  std::string log_path_;
+  pid_t pid_ = -1;
+  std::optional<int> exit_status_;
+};
+
+}  // namespace itest
