@@ -16,12 +16,16 @@ void BM_Tick(benchmark::State& state, fleet::PolicyKind kind) {
   s.base.idle_count = n / 20;
   s.base.preemptive = false;
   fleet::Autoscaler a(clock, s, fleet::MakePolicy(kind));
-  // Fill the fleet: n jobs running on n instances, plus the idle pool.
+  // Fill the fleet: n jobs running on n instances, plus the idle pool. docker-machine with
+  // IdleCount > 0 grows only by its idle target per round: bounded rounds until all run.
   for (fleet::JobId j = 0; j < n; ++j) a.Enqueue(j);
-  a.Apply(a.Tick(), cloud);
-  cloud.BootAll();
-  a.Sync(*cloud.List());
+  for (int round = 0; round < 400 && a.leased_jobs() < n; ++round) {
+    a.Apply(a.Tick(), cloud);
+    cloud.BootAll();
+    a.Sync(*cloud.List());
+  }
   a.Tick();
+  if (a.leased_jobs() < n) state.SkipWithError("fleet did not fill");
   fleet::JobId next = n;
   fleet::JobId oldest = 0;
   for (auto _ : state) {

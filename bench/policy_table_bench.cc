@@ -1,10 +1,12 @@
 // The policy table: all four policies on one trace, waits and instance-hours side by side,
 // with docker-machine and taskscaler each run over a dense grid of their own parameters.
-//   policy_table_bench --trace FILE.csv [--boot-s 60] [--threads 2] [--grid dense|small] [--all-points]
+//   policy_table_bench --trace FILE.csv [--boot-s 60] [--threads 2] [--grid dense|small|none] [--all-points]
+//   policy_table_bench --synthetic-rhythm ...   (a generated two-week workload with office hours)
 // Prints each baseline's Pareto front, then the comparison against default:
 // the cheapest baseline setting whose p95 wait is as good (1 s floor), and the best p95 a
 // baseline reaches at default's cost.
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "sim/report.h"
+#include "sim/rng.h"
 #include "sim/simulator.h"
 
 namespace {
@@ -23,6 +26,7 @@ struct Point {
   std::string label;
   sim::SimOptions opt;
   sim::Summary s;
+  double avg_idle = 0;
 };
 
 sim::SimOptions Base(double boot) {
@@ -46,6 +50,9 @@ void RunAll(const std::vector<sim::TraceJob>& jobs, std::vector<Point>& pts, int
           continue;
         }
         pts[k].s = sim::Summarize(*r);
+        double idle = 0;  // instances not running a job (idle or booting), time average
+        for (const auto& x : r->timeline) idle += x.instances - (x.demand - x.waiting);
+        pts[k].avg_idle = r->timeline.empty() ? 0 : idle / static_cast<double>(r->timeline.size());
       }
     });
   }
@@ -53,9 +60,9 @@ void RunAll(const std::vector<sim::TraceJob>& jobs, std::vector<Point>& pts, int
 }
 
 void Row(const Point& p) {
-  std::printf("  %-34s p50 %7.1f  p95 %7.1f  p99 %7.1f  max %8.1f  inst-h %9.1f  cost %8.2f  peak %5d\n",
+  std::printf("  %-34s p50 %6.1f  p95 %6.1f  p99 %6.1f  max %7.1f  inst-h %8.1f  cost %8.2f  peak %5d  launched %6lld  idle %5.1f\n",
               p.label.c_str(), p.s.wait_p50_s, p.s.wait_p95_s, p.s.wait_p99_s, p.s.wait_max_s, p.s.instance_hours,
-              p.s.cost, p.s.peak_instances);
+              p.s.cost, p.s.peak_instances, static_cast<long long>(p.s.launched), p.avg_idle);
 }
 
 std::vector<const Point*> Front(const std::vector<Point>& pts, const std::string& policy) {
@@ -74,23 +81,50 @@ std::vector<const Point*> Front(const std::vector<Point>& pts, const std::string
   return front;
 }
 
+// A workload with a rhythm, two weeks from a Monday 00:00 UTC: office hours (08-18 on
+// weekdays) bring 30 pushes an hour, other hours 2; each push fans out into a burst of
+// jobs (1 + geometric, mean 16) within 30 s, run times lognormal around 5 minutes; and a
+// nightly schedule starts 150 jobs at 02:00.
+std::vector<sim::TraceJob> Rhythm(uint64_t seed) {
+  sim::Rng rng(seed);
+  std::vector<sim::TraceJob> jobs;
+  const double end = 14 * 86400.0;
+  for (double t = 0; t < end;) {
+    double day = std::floor(t / 86400), hour = std::fmod(t / 3600, 24);
+    bool office = std::fmod(day, 7) < 5 && hour >= 8 && hour < 18;
+    t += rng.Exponential(3600.0 / (office ? 30 : 2));
+    int n = 1;
+    while (rng.Uniform() > 1.0 / 16) ++n;
+    for (int i = 0; i < n; ++i) jobs.push_back({t + rng.Uniform() * 30, 300 * std::exp(0.8 * rng.Normal())});
+  }
+  for (int d = 0; d < 14; ++d)
+    for (int i = 0; i < 150; ++i) jobs.push_back({d * 86400.0 + 2 * 3600 + rng.Uniform() * 60, 600 * std::exp(0.3 * rng.Normal())});
+  std::sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) { return a.arrival_s < b.arrival_s; });
+  return jobs;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string trace;
   double boot = 60;
   int threads = 2;
-  bool dense = true, all_points = false;
+  bool dense = true, no_grid = false, all_points = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--trace" && i + 1 < argc) trace = argv[++i];
     else if (a == "--boot-s" && i + 1 < argc) boot = std::atof(argv[++i]);
     else if (a == "--threads" && i + 1 < argc) threads = std::max(1, std::atoi(argv[++i]));
-    else if (a == "--grid" && i + 1 < argc) dense = std::strcmp(argv[++i], "small") != 0;
+    else if (a == "--grid" && i + 1 < argc) {
+      std::string g = argv[++i];
+      dense = g == "dense";
+      no_grid = g == "none";
+    }
     else if (a == "--all-points") all_points = true;
+    else if (a == "--synthetic-rhythm") trace = "synthetic-rhythm";
     else if (a.rfind("--benchmark", 0) == 0) {
     } else {
-      std::fprintf(stderr, "usage: %s --trace FILE.csv [--boot-s S] [--threads N] [--grid dense|small] [--all-points]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s --trace FILE.csv [--boot-s S] [--threads N] [--grid dense|small|none] [--all-points] [--synthetic-rhythm]\n", argv[0]);
       return 2;
     }
   }
@@ -98,13 +132,18 @@ int main(int argc, char** argv) {
     std::printf("policy_table_bench: no --trace given; nothing to do\n");
     return 0;
   }
-  std::ifstream f(trace);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  auto jobs = sim::ParseTraceCsv(ss.str(), trace);
-  if (!jobs.ok()) {
-    std::fprintf(stderr, "%s\n", jobs.status().message().c_str());
-    return 1;
+  util::Result<std::vector<sim::TraceJob>> jobs = std::vector<sim::TraceJob>{};
+  if (trace == "synthetic-rhythm") {
+    jobs = Rhythm(11);
+  } else {
+    std::ifstream f(trace);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    jobs = sim::ParseTraceCsv(ss.str(), trace);
+    if (!jobs.ok()) {
+      std::fprintf(stderr, "%s\n", jobs.status().message().c_str());
+      return 1;
+    }
   }
   std::vector<Point> pts;
   for (const char* p : {"default", "clairvoyant"}) {
@@ -115,14 +154,30 @@ int main(int argc, char** argv) {
   std::vector<int> counts = dense ? std::vector<int>{0, 1, 2, 5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200}
                                   : std::vector<int>{0, 5, 20, 50, 100};
   std::vector<int> minutes = dense ? std::vector<int>{1, 2, 5, 10, 20, 30} : std::vector<int>{1, 10, 30};
+  // Each baseline's own knobs: idle count x idle time, and in the dense grid the load-following
+  // scale factor (docker-machine: IdleScaleFactor capped by IdleCount; taskscaler: scale_factor
+  // on top of idle_count) and taskscaler's preemptive_mode off (take every job at once).
+  std::vector<double> factors = dense ? std::vector<double>{0, 0.5} : std::vector<double>{0};
   for (const char* policy : {"docker-machine", "taskscaler"}) {
+    if (no_grid) break;
+    bool ts = std::strcmp(policy, "taskscaler") == 0;
     for (int c : counts) {
       for (int m : minutes) {
-        Point pt{std::string(policy) + " idle=" + std::to_string(c) + " t=" + std::to_string(m) + "m", Base(boot), {}};
-        pt.opt.policy = policy;
-        pt.opt.settings.base.idle_count = c;
-        pt.opt.settings.base.idle_time = std::chrono::minutes(m);
-        pts.push_back(pt);
+        for (double f : factors) {
+          for (int pre = 1; pre >= (ts && dense && c > 0 ? 0 : 1); --pre) {
+            if (f > 0 && !ts && c == 0) continue;  // IdleCount caps the factor: nothing to add
+            std::string label = std::string(policy) + " idle=" + std::to_string(c) + " t=" + std::to_string(m) + "m";
+            if (f > 0) label += " f=" + std::to_string(f).substr(0, 3);
+            if (!pre) label += " nopre";
+            Point pt{label, Base(boot), {}};
+            pt.opt.policy = policy;
+            pt.opt.settings.base.idle_count = c;
+            pt.opt.settings.base.idle_time = std::chrono::minutes(m);
+            pt.opt.settings.base.scale_factor = f;
+            if (ts && c > 0) pt.opt.settings.base.preemptive = pre == 1;
+            pts.push_back(pt);
+          }
+        }
       }
     }
   }
@@ -134,6 +189,7 @@ int main(int argc, char** argv) {
   Row(pts[1]);
   const auto& def = pts[0].s;
   for (const char* policy : {"docker-machine", "taskscaler"}) {
+    if (no_grid) break;
     std::printf("\n%s grid, Pareto front (instance-hours vs p95 wait):\n", policy);
     if (all_points) {
       for (const auto& p : pts)

@@ -8,7 +8,9 @@ pkgs=(
   libspdlog-dev libfmt-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   docker.io busybox-static openssh-server openssh-client iproute2 procps psmisc tzdata
+  zip unzip  # baseline of bench/cache_bench.sh and zip interoperability tests
 )
+command -v npm >/dev/null || pkgs+=(nodejs npm)  # test peers (scripts/npm_deps.sh)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,4 +21,5 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+bash "$(dirname "${BASH_SOURCE[0]}")/npm_deps.sh"  # npm test peers into node_modules
 echo "deps: ok"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The policy table on a real trace: all four policies, with the docker-machine and
 # taskscaler baselines each over a dense grid of their own parameters (boot 60 s, one
-# job per instance).
+# job per instance), then the same table on a generated two-week workload with a rhythm.
 #   scripts/policy_table.sh [TRACE] [BUILD_DIR]
 # TRACE is either a simulator CSV (arrival_s,run_s,...) or the shared Firefox CI
 # tasks.csv (pool,pending_ms,run_ms), which is split per worker pool and converted.
@@ -37,3 +37,5 @@ for f in "$work"/*.csv; do
   echo "== $(basename "$f" .csv)"
   "$bin" --trace "$f" --threads "${THREADS:-2}" --grid "${GRID:-dense}"
 done
+echo "== synthetic-rhythm (generated: office hours, nightly schedule)"
+"$bin" --synthetic-rhythm --threads "${THREADS:-2}" --grid "${GRID:-dense}"

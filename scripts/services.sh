@@ -85,5 +85,10 @@ if ! answering; then
 fi
 
 bash "$here/images/build.sh" alpine:latest busybox
+# The helper image carries spotrunner for the cache/artifacts stages: SR_HELPER_BINARY,
+# else build/spotrunner when it exists.
+if [[ -z ${SR_HELPER_BINARY:-} && -x $here/../build/spotrunner ]]; then
+  export SR_HELPER_BINARY=$(cd "$here/.." && pwd)/build/spotrunner
+fi
 bash "$here/images/build.sh" spotrunner-helper:local helper
 echo "services: ok"

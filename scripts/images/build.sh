@@ -12,6 +12,9 @@ case $kind in
   *) echo "build.sh: unknown image kind '$kind'" >&2; exit 2 ;;
 esac
 
+# The helper image also carries this build's spotrunner (SR_HELPER_BINARY, see
+# helper-rootfs.sh): a new binary makes a new image.
+[[ $kind == helper && -n ${SR_HELPER_BINARY:-} ]] && inputs+=("$SR_HELPER_BINARY")
 version=$(cat "${inputs[@]}" | sha256sum | cut -c1-16)
 have=$(docker image inspect -f '{{index .Config.Labels "com.spotrunner.image.version"}}' "$tag" 2>/dev/null || true)
 if [[ $have == "$version" ]]; then

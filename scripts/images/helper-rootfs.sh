@@ -29,7 +29,17 @@ cp -L "$bash_bin" "$dir/bin/bash"
 
 # Shared libraries of every ELF file we copied (git-remote-http pulls in libcurl and TLS).
 # ldd fails on the shell scripts among them; that is expected.
-libs=$({ find "$dir$core" "$dir$git" "$dir/bin/bash" -type f -perm -u+x -print0 | xargs -0 -r ldd 2>/dev/null || true; } |
+# The spotrunner binary for the cache and artifacts stages (`spotrunner helper ...`),
+# when SR_HELPER_BINARY names one: the docker executor's helper containers call it.
+extra=()
+if [[ -n ${SR_HELPER_BINARY:-} ]]; then
+  mkdir -p "$dir/usr/bin"
+  # Without debug information: the image stays small and quick to create.
+  strip --strip-debug -o "$dir/usr/bin/spotrunner" "$SR_HELPER_BINARY" 2>/dev/null ||
+    cp -L "$SR_HELPER_BINARY" "$dir/usr/bin/spotrunner"
+  extra=("$dir/usr/bin/spotrunner")
+fi
+libs=$({ find "$dir$core" "$dir$git" "$dir/bin/bash" "${extra[@]}" -type f -perm -u+x -print0 | xargs -0 -r ldd 2>/dev/null || true; } |
   awk '/=> \//{print $3} /^[ \t]*\/[^ ]+ \(/{print $1}' | sort -u)
 for lib in $libs; do
   copy "$lib"

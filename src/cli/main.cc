@@ -4,11 +4,15 @@
 
 #include <cstdio>
 
+#include "cli/aws_command.h"
 #include "cli/common.h"
 #include "cli/coordinator_command.h"
+#include "cli/ec2emulator_command.h"
+#include "cli/helper_command.h"
 #include "cli/register_command.h"
 #include "cli/run_command.h"
 #include "cli/runners_commands.h"
+#include "cli/simulate_command.h"
 #include "util/version.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +27,10 @@ int main(int argc, char** argv) {
   cli::AddListCommand(app, exit_code);
   cli::AddRunCommand(app, exit_code);
   cli::AddCoordinatorCommand(app, exit_code);
+  cli::AddEc2EmulatorCommand(app, exit_code);
+  cli::AddHelperCommand(app, exit_code);
+  cli::AddSimulateCommand(app, exit_code);
+  cli::AddAwsCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

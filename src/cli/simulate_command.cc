@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "config/parse.h"
@@ -120,7 +123,13 @@ int RunSimulateCommand(const SimulateOptions& o) {
         auto dot = path.rfind('.');
         path = path.substr(0, dot) + "-" + p + (dot == std::string::npos ? ".svg" : path.substr(dot));
       }
-      std::ofstream(path) << sim::RenderSvg(*r);
+      std::ofstream f(path, std::ios::binary | std::ios::trunc);
+      f << sim::RenderSvg(*r);
+      f.close();
+      if (!f) {
+        err << "ERROR: " << path << ": cannot write the plot\n";
+        return 1;
+      }
     }
   }
   if (!o.json) {
@@ -134,6 +143,29 @@ int RunSimulateCommand(const SimulateOptions& o) {
     }
   }
   return 0;
+}
+
+void AddSimulateCommand(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<SimulateOptions>();
+  CLI::App* c = app.add_subcommand(
+      "simulate", "Replay a job trace through the autoscaler on virtual time: queue waits and cost per policy");
+  c->add_option("--trace", o->trace_path, "Job trace: CSV with a header and the columns arrival_s, run_s")->required();
+  c->add_option("-c,--config", o->config_path, "config.toml whose runner entry gives the fleet settings")->required();
+  c->add_option("--runner", o->runner, "Name of the [[runners]] entry (default: the first)");
+  c->add_option("--policy", o->policy, "default, docker-machine, taskscaler, clairvoyant or all")->capture_default_str();
+  c->add_option("--boot-s", o->boot_s, "Median boot time of a simulated instance, seconds (default 60)")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--boot-sigma", o->boot_sigma, "Lognormal spread of boot times (0 = all equal)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  c->add_option("--spot-price", o->spot_price, "Spot price, USD per instance-hour")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  c->add_option("--interruptions", o->interruptions_per_hour, "Spot interruptions per instance-hour")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  c->add_option("--seed", o->seed, "Seed of the simulated world; prints the run's fingerprint");
+  c->add_flag("--json", o->json, "Print one JSON object per policy");
+  c->add_option("--plot", o->plot_path, "Write an SVG of demand, instances and waits over time");
+  c->add_flag("--explain", o->explain, "Print every decision with its reason on stderr");
+  c->callback([o, &exit_code] { exit_code = RunSimulateCommand(*o); });
 }
 
 }  // namespace cli

@@ -3,6 +3,8 @@
 // virtual time against a simulated cloud and prints wait percentiles and cost.
 //   spotrunner simulate --trace FILE --config config.toml [--policy NAME|all] [--boot-s S]
 //                       [--seed N] [--json] [--plot FILE.svg] [--explain]
+#include <CLI/CLI.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -30,5 +32,8 @@ struct SimulateOptions {
 // Returns kExitOk, kExitFailure (bad trace, config, or a failed run; the error names
 // the file and line) or kExitUsage (missing flags, unknown policy).
 int RunSimulateCommand(const SimulateOptions& options);
+
+// Registers the `simulate` verb; its callback stores RunSimulateCommand's result in exit_code.
+void AddSimulateCommand(CLI::App& app, int& exit_code);
 
 }  // namespace cli

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "coordinator/api_response.h"
+#include "coordinator/artifact_store.h"
 #include "coordinator/faults.h"
 #include "coordinator/git_mirror.h"
 #include "coordinator/options.h"
@@ -98,6 +99,18 @@ class Coordinator {
   // Checks a job token for clone access to `project_path` (gitlab-ci-token:<token>).
   bool JobTokenCanRead(const std::string& project_path, const std::string& token) const;
 
+  // ---- Job artifacts (coordinator_artifacts.cc; HTTP in http_artifacts.cc).
+  // Where uploads are kept (created on first use).
+  ArtifactStore& artifact_store();
+  // May `token` upload artifacts for job `job_id`? nullopt = yes; else the answer:
+  // 404 unknown job, 403 wrong token or job not running.
+  std::optional<ApiResponse> CheckArtifactsUpload(int64_t job_id, const std::string& token);
+  // Records a finished upload (the archive also becomes the job's artifacts_file): 201.
+  ApiResponse FinishArtifactsUpload(int64_t job_id, StoredArtifact artifact);
+  // GET /jobs/:id/artifacts: 401 no token, 403 token of no running job of that project,
+  // 404 no such job or no archive; 200 with `*out` set.
+  ApiResponse FindArtifactsArchive(int64_t job_id, const std::string& token, StoredArtifact* out);
+
   // Wakes every blocked RequestJob/WaitForJob/Sleep; later long polls return at once.
   void Shutdown();
   bool shutting_down() const;
@@ -125,6 +138,7 @@ class Coordinator {
   RequestLog request_log_;
   FaultInjector faults_;
   std::unique_ptr<GitMirrors> git_;
+  std::shared_ptr<ArtifactStore> artifacts_;  // made on first use, under mu_
 
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;  // any queue/job change, and shutdown

@@ -16,6 +16,8 @@ void RegisterJobRoutes(httplib::Server& svr, Coordinator& c);
 void RegisterTraceRoutes(httplib::Server& svr, Coordinator& c);
 // git smart HTTP for mirrored local repositories: /<project>.git/...
 void RegisterGitRoutes(httplib::Server& svr, Coordinator& c);
+// POST/GET /api/v4/jobs/:id/artifacts and GET /admin/jobs/:id/artifacts[/:index].
+void RegisterArtifactsRoutes(httplib::Server& svr, Coordinator& c);
 // /admin/* (see README.md).
 void RegisterAdminRoutes(httplib::Server& svr, Coordinator& c);
 

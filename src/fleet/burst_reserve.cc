@@ -3,58 +3,94 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <vector>
 
 namespace fleet {
 namespace {
-constexpr int64_t kKeep = 8 * 24 * 60;
-int64_t MinuteOf(util::Time t) {
-  return static_cast<int64_t>(std::floor(util::ToSeconds(t.time_since_epoch()) / 60));
-}
+constexpr int64_t kDayBins = static_cast<int64_t>(86400 / BurstReserve::kBinS);
+constexpr int64_t kRing = 8 * kDayBins;
+constexpr int64_t kHourBins = static_cast<int64_t>(3600 / BurstReserve::kBinS);
+constexpr int64_t kMinuteBins = static_cast<int64_t>(60 / BurstReserve::kBinS);
 }  // namespace
 
-void BurstReserve::Roll(int64_t minute) {
-  if (minutes_.empty() || minutes_.back().first < minute) minutes_.push_back({minute, 0});
-  while (!minutes_.empty() && minutes_.front().first < minute - kKeep) minutes_.pop_front();
+BurstReserve::BurstReserve(double excess, double min_need) : excess_(excess), min_need_(min_need), ring_(kRing) {}
+
+int64_t BurstReserve::BinOf(util::Time t) {
+  return static_cast<int64_t>(std::floor(util::ToSeconds(t.time_since_epoch()) / kBinS));
 }
 
-void BurstReserve::OnArrival(util::Time t) {
-  Roll(MinuteOf(t));
-  ++minutes_.back().second;
+void BurstReserve::Roll(int64_t bin) {
+  if (first_ < 0) first_ = bin;
+  if (bin <= last_) return;
+  int64_t from = std::max(last_ + 1, bin - kRing + 1);
+  for (int64_t b = from; b <= bin; ++b) ring_[static_cast<size_t>(b % kRing)] = Bin{};
+  last_ = bin;
 }
 
-void BurstReserve::Recompute(int64_t now) {
-  // Minutes with no arrival are absent; they add nothing to either side of the sum.
-  std::vector<int> c;
-  auto take = [&](int64_t from, int64_t to) {  // [from, to)
-    auto it = std::lower_bound(minutes_.begin(), minutes_.end(), std::make_pair(from, 0));
-    for (; it != minutes_.end() && it->first < to; ++it) c.push_back(it->second);
-  };
-  take(now - 180, now);
-  take(now - 1440 - 60, now - 1440 + 120);
-  take(now - 7 * 1440 - 60, now - 7 * 1440 + 120);
-  std::sort(c.begin(), c.end(), std::greater<int>());
+const BurstReserve::Bin& BurstReserve::Get(int64_t bin) const {
+  static const Bin kZero;
+  if (bin < first_ || bin > last_ || bin <= last_ - kRing) return kZero;
+  return ring_[static_cast<size_t>(bin % kRing)];
+}
+
+BurstReserve::Bin& BurstReserve::At(int64_t bin) {
+  Roll(bin);
+  // Events come in time order; a late one lands in the newest bin.
+  return ring_[static_cast<size_t>(std::min(bin, last_) % kRing)];
+}
+
+void BurstReserve::OnArrival(util::Time t) { ++At(BinOf(t)).arrivals; }
+void BurstReserve::OnCompletion(util::Time t) { ++At(BinOf(t)).completions; }
+
+double BurstReserve::Compute(int64_t now, int wb) {
+  scratch_.clear();
   double total = 0;
-  for (int x : c) total += x;
-  // Walk down the sorted counts: above level c[i], the excess is sum(c[0..i)) - i * c[i].
-  double above = 0, r = 0;
-  for (size_t i = 0; i < c.size(); ++i) {
-    double excess_at = above - static_cast<double>(i) * c[i];
-    if (excess_at > excess_ * total) {
-      // The level lies between c[i] and c[i-1]: solve above - i * R = excess * total.
-      r = (above - excess_ * total) / static_cast<double>(i);
-      break;
+  size_t windows = 0;
+  // Windows of wb bins starting at bins [from, to), complete before `now`.
+  auto range = [&](int64_t from, int64_t to) {
+    from = std::max({from, first_, last_ - kRing + 1});
+    to = std::min(to, now - wb + 1);
+    if (to <= from) return;
+    int net = 0;
+    for (int64_t b = from; b < from + wb; ++b) net += Get(b).arrivals - Get(b).completions;
+    for (int64_t s = from; s < to; ++s) {
+      ++windows;
+      if (net > 0) scratch_.push_back(net);
+      total += Get(s).arrivals;
+      net += Get(s + wb).arrivals - Get(s + wb).completions - (Get(s).arrivals - Get(s).completions);
     }
-    above += c[i];
+  };
+  range(now - 3 * kHourBins, now);
+  for (int64_t back : {kDayBins, 7 * kDayBins}) range(now - back - kHourBins, now - back + kHourBins);
+  if (scratch_.empty() || total <= 0) return 0;
+  std::sort(scratch_.begin(), scratch_.end(), std::greater<int>());
+  // The level that min_need of all windows (time-weighted) exceed.
+  const auto need_index = static_cast<size_t>(min_need_ * static_cast<double>(windows));
+  const double cap = need_index < scratch_.size() ? scratch_[need_index] : 0;
+  // Every arrival sits in about wb windows: compare the summed excess with excess x total x wb.
+  const double allowed = excess_ * total * wb;
+  double above = 0;
+  for (size_t i = 0; i < scratch_.size(); ++i) {
+    // At level c[i], the windows before i exceed it by above - i * c[i].
+    if (above - static_cast<double>(i) * scratch_[i] > allowed) {
+      // The level lies between c[i] and c[i-1]: solve above - i * R = allowed.
+      return std::min(cap, (above - allowed) / static_cast<double>(i));
+    }
+    above += scratch_[i];
   }
-  reserve_ = r;
+  // Still too much above the smallest positive level: the level lies between 0 and it.
+  if (above > allowed) return std::min(cap, (above - allowed) / static_cast<double>(scratch_.size()));
+  return 0;
 }
 
-double BurstReserve::PerMinute(util::Time t) {
-  int64_t m = MinuteOf(t);
-  if (m != computed_for_) {
-    computed_for_ = m;
-    Recompute(m);
+double BurstReserve::Reserve(util::Time t, double horizon_s) {
+  const int64_t bin = BinOf(t);
+  Roll(bin);
+  const int wb = std::max(1, static_cast<int>(std::ceil(horizon_s / kBinS)));
+  const int64_t minute = bin / kMinuteBins;
+  if (minute != computed_minute_ || wb != computed_window_) {
+    computed_minute_ = minute;
+    computed_window_ = wb;
+    reserve_ = Compute(bin, wb);
   }
   return reserve_;
 }

@@ -26,7 +26,10 @@ void DefaultPolicy::Observe(const Observation& o) {
       f_.OnArrival(o.at);
       burst_.OnArrival(o.at);
       break;
-    case Observation::Kind::kJobFinished: f_.OnCompletion(o.at); break;
+    case Observation::Kind::kJobFinished:
+      f_.OnCompletion(o.at);
+      burst_.OnCompletion(o.at);
+      break;
     case Observation::Kind::kInstanceReady: f_.OnBoot(o.duration); break;
     case Observation::Kind::kJobStarted: break;
   }
@@ -42,9 +45,12 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
   const auto& s = *v.settings;
   const IdleRule& r = *v.rule;
   const int c = v.capacity();
-  const double boot = f_.BootS();
+  const double boot = f_.BootHighS();
   const double horizon = boot + t_.horizon_pad_s;
 
+  // The current burst: arrivals over one horizon at the faster of the burst and trend rates
+  // (or the learned rate of the coming time of day, if higher), less the slots expected to
+  // free up, with the Poisson upper quantile of the arrivals.
   const double fast = f_.FastRate(v.now), slow = f_.SlowRate(v.now);
   double rate = std::max(fast, slow);
   const char* why = fast >= slow ? "burst" : "trend";
@@ -61,16 +67,15 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
   const double arrivals = rate * horizon;
   const double completions = std::min<double>(v.used_slots, f_.CompletionRate(v.now) * horizon);
   const double base = v.used_slots + v.pending_jobs;
-  const double mean = base + arrivals - completions;
-  // Arrivals are about Poisson: keep their upper quantile, less the slots expected to free up.
   const double margin = PoissonQuantile(arrivals, t_.quantile) - arrivals;
-  int target_slots = static_cast<int>(std::ceil(mean + margin - 1e-9));
-  // Instances freed by jobs ending within the horizon serve part of a burst.
-  const double reserve = std::max(0.0, burst_.PerMinute(v.now) * horizon / 60.0 - completions);
+  int target_slots = static_cast<int>(std::ceil(base + arrivals - completions + margin - 1e-9));
+  // Bursts faster than a boot: idle slots from the burst history (last hours, this time
+  // yesterday and last week).
+  const double reserve = burst_.Reserve(v.now, horizon);
   const int reserve_slots = static_cast<int>(std::ceil(base + reserve - 1e-9));
   if (reserve_slots > target_slots) {
     target_slots = reserve_slots;
-    why = "burst reserve";
+    why = "burst history";
   }
   target_slots = std::max({target_slots, static_cast<int>(base), static_cast<int>(base) + r.idle_count});
   int target = (target_slots + c - 1) / c;
@@ -81,8 +86,8 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
   if (target > active) p.launch = target - active;
   if (target < active) {
     const util::Duration grace =
-        std::min(util::FromSeconds(t_.grace_boots * boot), std::max(r.idle_time, util::Duration(0)));
-    int surplus = active - target;
+        std::min(util::FromSeconds(t_.grace_boots * f_.BootS()), std::max(r.idle_time, util::Duration(0)));
+    int surplus = std::min(active - target, v.idle);
     for (const auto& [since, id] : *v.idle_order) {
       if (surplus == 0 || v.now - since < grace) break;  // longest idle first
       p.remove.push_back(id);
@@ -100,6 +105,5 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
   }
   return p;
 }
-
 
 }  // namespace fleet

@@ -1,18 +1,17 @@
 #pragma once
 // fleet::DefaultPolicy: spotrunner's own policy. It takes every job it can eventually run
-// (so it sees the real queue, not only what fits into idle slots) and aims the fleet at
-// the demand expected one boot time ahead:
-//   need(now + boot) = in use + pending + arrivals(boot) - completions(boot)
-//   target           = need + (95% Poisson quantile of arrivals - their mean)
-// where the arrival rate is the largest of the current burst, the recent trend, and the
-// learned time-of-day/week profile of the coming bucket (scaled by how today compares
-// with the profile). Surplus idle instances go after a short grace (half a boot time, capped by
-// idle_time): relaunching costs one boot, so keeping an instance longer rarely pays.
-// On top, a burst reserve (fleet/burst_reserve.h) learned from the minutes that predict
-// the next ones (the last hours, this time yesterday and last week) keeps idle slots for
-// the bursts that arrive faster than a boot.
-// Config floors stay honoured: the idle_count of the rule in force is a minimum.
-// Every plan's reason spells out these numbers.
+// (so it sees the real queue, not only what fits into idle slots), launches at once for
+// every job without a slot, and keeps idle capacity for what cannot wait for a boot:
+//   horizon H   = observed boot time (mean + 2 deviations) + a pad
+//   current     = in use + pending + arrivals(H) - completions(H) + Poisson margin, where
+//                 the arrival rate is the largest of the current burst, the recent trend and
+//                 the learned time-of-day/week profile of the coming bucket
+//   history     = in use + pending + the burst reserve (fleet/burst_reserve.h): net demand
+//                 within H in the last 3 hours and around this time yesterday and a week ago
+//   target      = max(current, history, in use + pending + idle_count of the rule in force)
+// Surplus idle instances go, longest idle first, after a grace of two boot times (capped by
+// idle_time): relaunching costs one boot, so keeping an instance about that long is the
+// ski-rental break-even. Every plan's reason spells out these numbers.
 #include "fleet/burst_reserve.h"
 #include "fleet/demand_forecast.h"
 #include "fleet/policy.h"
@@ -20,9 +19,11 @@
 namespace fleet {
 
 struct DefaultPolicyTuning {
-  double quantile = 0.95;     // of the arrivals expected within one boot time
-  double grace_boots = 0.5;   // idle grace before a surplus instance goes, in boot times
+  double quantile = 0.95;     // of the arrivals expected within one boot time (current burst)
+  double grace_boots = 2;     // idle grace before a surplus instance goes, in boot times
   double horizon_pad_s = 10;  // added to the boot estimate: decisions are not continuous
+  double excess = 0.02;       // share of jobs the burst reserve may leave waiting for a boot
+  double min_need = 0.01;     // keep a reserve slot only if needed in this share of windows
 };
 
 // Smallest k with P(X <= k) >= p for X ~ Poisson(mean) (normal approximation above 200).
@@ -30,7 +31,7 @@ int PoissonQuantile(double mean, double p);
 
 class DefaultPolicy final : public Policy {
  public:
-  explicit DefaultPolicy(DefaultPolicyTuning t = {}) : t_(t) {}
+  explicit DefaultPolicy(DefaultPolicyTuning t = {}) : t_(t), burst_(t.excess, t.min_need) {}
   std::string_view Name() const override { return "default"; }
   void Observe(const Observation& o) override;
   bool MayRequestJob(const FleetView& v) const override;

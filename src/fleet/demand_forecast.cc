@@ -58,6 +58,7 @@ void DemandForecast::OnBoot(util::Duration boot) {
   if (b < 0) return;
   ++boots_;
   double w = boots_ < 20 ? 1.0 / static_cast<double>(boots_) : 0.05;
+  if (boots_ > 1) boot_dev_s_ += w * (std::abs(b - boot_mean_s_) - boot_dev_s_);
   boot_mean_s_ += w * (b - boot_mean_s_);
 }
 

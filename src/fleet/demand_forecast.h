@@ -37,6 +37,8 @@ class DemandForecast {
 
   // Seconds from a launch to a ready instance (prior 90 s until something was seen).
   double BootS() const { return boots_ == 0 ? 90.0 : boot_mean_s_; }
+  // A boot time few boots exceed: mean + 2 x mean absolute deviation.
+  double BootHighS() const { return boots_ == 0 ? 90.0 : boot_mean_s_ + 2 * boot_dev_s_; }
   double FastRate(util::Time t) const { return fast_.At(Sec(t)); }
   double SlowRate(util::Time t) const { return slow_.At(Sec(t)); }
   double CompletionRate(util::Time t) const { return done_.At(Sec(t)); }
@@ -49,7 +51,7 @@ class DemandForecast {
   void Roll(int64_t bucket);
 
   DecayedRate fast_, slow_, done_;
-  double boot_mean_s_ = 0;
+  double boot_mean_s_ = 0, boot_dev_s_ = 0;
   int64_t boots_ = 0;
   // Profiles: sum of counts and number of samples per bucket of the day / of the week.
   std::vector<double> day_sum_, week_sum_;

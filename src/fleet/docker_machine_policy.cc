@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace fleet {
 
@@ -27,13 +28,27 @@ Plan DockerMachinePolicy::Decide(const FleetView& v) {
   Plan p;
   const int target = IdleTarget(r, v.busy);
   int seen_available = 0;
-  for (const auto& [seq, id] : *v.available_by_age) {
-    const Instance& in = v.instances->at(id);
-    if (in.idle() && v.now - in.idle_since > r.idle_time && seen_available >= target) {
-      p.remove.push_back(id);
-      continue;
+  auto consider = [&](const Instance& in, int partial_target) {
+    if (in.idle() && v.now - in.idle_since > r.idle_time && seen_available >= partial_target) {
+      p.remove.push_back(in.id);
+      return;
     }
     ++seen_available;
+  };
+  if (r.scale_factor > 0) {
+    // The target of the removal pass grows with the machines in use seen so far (oldest
+    // first), so walk every machine in adoption order.
+    std::vector<const Instance*> all;
+    all.reserve(v.instances->size());
+    for (const auto& [id, in] : *v.instances) all.push_back(&in);
+    std::sort(all.begin(), all.end(), [](const Instance* a, const Instance* b) { return a->seq < b->seq; });
+    int in_use = 0;
+    for (const Instance* in : all) {
+      if (in->state == InstanceState::kBooting || in->idle()) consider(*in, IdleTarget(r, in_use));
+      if (in->state == InstanceState::kReady && in->leases > 0) ++in_use;
+    }
+  } else {
+    for (const auto& [seq, id] : *v.available_by_age) consider(v.instances->at(id), target);
   }
   int available = v.requested + seen_available;  // requested machines are the newest: after all others
   int total = v.total();

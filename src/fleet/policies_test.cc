@@ -64,6 +64,29 @@ TEST(DockerMachinePolicyTest, RemovesNewerExpiredIdleMachinesFirst) {
   EXPECT_NE(d.remove[0].reason.find("too many idle machines"), std::string::npos);
 }
 
+TEST(DockerMachinePolicyTest, ScaleFactorTargetUsesMachinesInUseSeenSoFar) {
+  // IdleScaleFactor 1: the removal pass computes T from the machines in use seen before
+  // each one (oldest first), so the second of two old idle machines goes although two
+  // newer machines are busy (with the complete count T would be 2 and both would stay).
+  AutoscalerSettings s = Simple(20);
+  s.base.idle_count = 10;
+  s.base.scale_factor = 1;
+  s.base.idle_time = std::chrono::minutes(1);
+  Harness h(s, PolicyKind::kDockerMachine);
+  for (JobId j = 1; j <= 4; ++j) h.a.Enqueue(j);
+  for (int i = 0; i < 6 && h.a.leased_jobs() < 4; ++i) {  // the pool grows with the machines in use
+    h.cloud.BootAll();
+    h.Step();
+  }
+  ASSERT_EQ(h.a.leased_jobs(), 4);
+  h.a.Release(1);  // f-001 and f-002 idle, f-003 and f-004 busy, newer ones still booting
+  h.a.Release(2);
+  h.Advance(120);
+  Decisions d = h.Step();
+  ASSERT_EQ(d.remove.size(), 1u);
+  EXPECT_EQ(d.remove[0].id, "f-002");
+}
+
 TEST(TaskscalerPolicyTest, IdleTargetWithScaleFactor) {
   IdleRule r;
   r.idle_count = 2;

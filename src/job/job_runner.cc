@@ -16,6 +16,7 @@
 #include "job/script_builder.h"
 #include "job/stage_gate.h"
 #include "job/trace_buffer.h"
+#include "job/transfer_stages.h"
 #include "job/variables.h"
 #include "util/version.h"
 
@@ -258,6 +259,31 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
     trace.SectionEnd("get_sources");
   }
 
+  // Cache and artifacts stages (job/transfer_stages.h): the helper program moves the bytes
+  // on the job's side. Cache failures only warn; artifact failures fail the job.
+  TransferSetup xfer(job, vars, runner, executor_.Name(), ctx.builds_dir, short_token, ProjectPath(job), timeout_s,
+                     clock_);
+  auto transfer_stage = [&](const std::string& stage, const std::string& heading, std::optional<ScriptBody> body,
+                            bool fails_job, bool script_step) {
+    if (!body) return;
+    trace.SectionStart(stage, heading);
+    if (!xfer.warning.empty() && stage.find("cache") != std::string::npos) trace.Warning(xfer.warning);
+    util::Result<int> r = run_stage(stage, false, helper_scripts->Transfer(*body), script_step);
+    if (fails_job) {
+      stage_failed(r, stage);
+    } else if (!r.ok() || *r != 0) {
+      trace.Warning(stage + " failed, but the job continues: " +
+                    (r.ok() ? "exit code " + std::to_string(*r) : r.status().message()));
+    }
+    trace.SectionEnd(stage);
+  };
+  if (failure.empty() && gate->abort() == Why::kNone && gate->script_cancel() == Why::kNone) {
+    transfer_stage("restore_cache", "Restoring cache", RestoreCacheBody(xfer.ctx), false, true);
+  }
+  if (failure.empty() && gate->abort() == Why::kNone && gate->script_cancel() == Why::kNone) {
+    transfer_stage("download_artifacts", "Downloading artifacts", DownloadArtifactsBody(xfer.ctx), true, true);
+  }
+
   // Script steps (every step but after_script), each in its own stage.
   const gitlab::Step* after = nullptr;
   for (const auto& step : job.steps) {
@@ -312,6 +338,22 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
                     (r.ok() ? "exit code " + std::to_string(*r) : r.status().message()));
     }
     trace.SectionEnd("after_script");
+  }
+
+  // Saving the cache and uploading artifacts, for a job that ran to an end of its own.
+  if (gate->abort() == Why::kNone && cancel != Why::kCanceled &&
+      failure != std::string(gitlab::kRunnerSystemFailure)) {
+    bool succeeded = failure.empty() && cancel == Why::kNone;
+    if (succeeded) {
+      transfer_stage("archive_cache", "Saving cache for successful job", ArchiveCacheBody(xfer.ctx, true), false, false);
+      transfer_stage("upload_artifacts_on_success", "Uploading artifacts for successful job",
+                     UploadArtifactsBody(xfer.ctx, true), true, false);
+    } else {
+      transfer_stage("archive_cache_on_failure", "Saving cache for failed job", ArchiveCacheBody(xfer.ctx, false), false,
+                     false);
+      transfer_stage("upload_artifacts_on_failure", "Uploading artifacts for failed job",
+                     UploadArtifactsBody(xfer.ctx, false), false, false);
+    }
   }
 
   // Cleanup of file variables and credentials, unless the job was aborted.

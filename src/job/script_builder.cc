@@ -204,6 +204,14 @@ std::string ScriptBuilder::AfterScript(const gitlab::Step& step, std::string_vie
   return w.str();
 }
 
+std::string ScriptBuilder::Transfer(const std::function<void(ShellWriter&)>& body) const {
+  ShellWriter w(shell_);
+  WriteExports(w, vars_);
+  w.Cd(ProjectDir());
+  body(w);
+  return w.str();
+}
+
 std::string ScriptBuilder::CleanupFileVariables() const {
   ShellWriter w(shell_);
   for (const auto& v : vars_.Resolved()) {

@@ -12,6 +12,7 @@
 // ends, also on failure.
 //
 // Thread safety: const methods only; the referenced objects must outlive the builder.
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,10 @@ class ScriptBuilder {
   std::string AfterScript(const gitlab::Step& step, std::string_view job_status) const;
   // Stage cleanup_file_variables: removes the file variables and the credentials file.
   std::string CleanupFileVariables() const;
+
+  // A cache/artifacts stage (job/transfer_stages.h): the exports, cd to the project dir,
+  // then `body`.
+  std::string Transfer(const std::function<void(ShellWriter&)>& body) const;
 
   // The project dir and the effective GIT_STRATEGY, for the runner's messages.
   std::string ProjectDir() const;

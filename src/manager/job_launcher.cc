@@ -2,23 +2,26 @@
 
 #include <spdlog/spdlog.h>
 
+#include "executor/docker/connection_dialer.h"
 #include "executor/docker/docker_executor.h"
 #include "executor/docker/docker_host.h"
+#include "executor/instance/instance_executor.h"
 #include "executor/shell/shell_executor.h"
 #include "gitlab/failure_reason.h"
 #include "job/gitlab_job_channel.h"
 #include "job/job_runner.h"
 #include "job/variables.h"
+#include "manager/fleet_runner.h"
 
 namespace manager {
 
 namespace {
 
-bool IsDocker(const std::string& e) { return e == "docker"; }
+bool IsDocker(const std::string& e) { return e == "docker" || e == "docker-autoscaler" || e == "docker+machine"; }
 
 // Reports a job that could not even start (no executor) as a system failure, with a
 // trace that says why, so GitLab can retry it elsewhere.
-void FailWithoutExecutor(const JobTicket& t, const std::string& why) {
+JobResult FailWithoutExecutor(const JobTicket& t, const std::string& why) {
   gitlab::VersionInfo info = RunnerVersionInfo(t.runner);
   job::GitlabJobChannel channel(*t.client, t.payload.id, t.payload.token, info, false);
   std::string line = "\x1b[31;1mERROR: Job failed (system failure): " + why + "\x1b[0;m\n";
@@ -30,24 +33,51 @@ void FailWithoutExecutor(const JobTicket& t, const std::string& why) {
   st.bytesize = static_cast<int64_t>(line.size());
   // The checksum is omitted: this short trace may not be all GitLab has if a PATCH failed.
   channel.UpdateState(st);
+  return {st.state, st.failure_reason};
 }
+
+// Frees the job's instance slot when the job ends, whatever happened.
+struct LeaseReleaser {
+  FleetRunner* fleet;
+  int64_t job;
+  bool suspect = false;  // the job ended as a system failure: do not reuse the instance
+  ~LeaseReleaser() {
+    if (fleet) fleet->Release(job, suspect);
+  }
+};
 
 class DefaultJobLauncher final : public JobLauncher {
  public:
-  void RunJob(const JobTicket& t, const util::CancelToken& interrupt) override {
+  JobResult RunJob(const JobTicket& t, const util::CancelToken& interrupt) override {
+    LeaseReleaser releaser{nullptr, t.payload.id};  // declared first: released after the executor is gone
     std::unique_ptr<executor::Executor> exec;
-    if (t.runner.executor == "shell") {
-      exec = std::make_unique<executor::ShellExecutor>(t.runner, t.working_dir);
-    } else if (IsDocker(t.runner.executor)) {
-      auto dialer = executor::docker::DialerForHost(t.runner.docker.host);
-      if (!dialer.ok()) {
-        FailWithoutExecutor(t, "docker host: " + dialer.status().message());
-        return;
+    if (t.fleet) {
+      auto grant = t.fleet->Acquire(t.payload.id, interrupt);
+      if (!grant.ok()) return FailWithoutExecutor(t, "no instance for the job: " + grant.status().message());
+      releaser.fleet = t.fleet;
+      spdlog::info("Job {} runs on instance {} (waited {} s)", t.payload.id, grant->instance,
+                   std::chrono::duration_cast<std::chrono::seconds>(grant->waited).count());
+      if (t.runner.executor == "instance") {
+        auto e = executor::InstanceExecutor::Open(t.runner, grant->conn);
+        if (!e.ok()) {
+          releaser.suspect = true;
+          return FailWithoutExecutor(t, "instance " + grant->instance + ": " + e.status().message());
+        }
+        exec = std::move(*e);
+      } else {
+        auto socket = executor::docker::InstanceDockerSocket(t.runner.docker.host);
+        if (!socket.ok()) return FailWithoutExecutor(t, socket.status().message());
+        exec = std::make_unique<executor::docker::DockerExecutor>(
+            t.runner, std::make_unique<executor::docker::ConnectionDialer>(grant->conn, *socket));
       }
+    } else if (t.runner.executor == "shell") {
+      exec = std::make_unique<executor::ShellExecutor>(t.runner, t.working_dir);
+    } else if (t.runner.executor == "docker") {
+      auto dialer = executor::docker::DialerForHost(t.runner.docker.host);
+      if (!dialer.ok()) return FailWithoutExecutor(t, "docker host: " + dialer.status().message());
       exec = std::make_unique<executor::docker::DockerExecutor>(t.runner, std::move(*dialer));
     } else {
-      FailWithoutExecutor(t, "executor \"" + t.runner.executor + "\" is not available in this runner");
-      return;
+      return FailWithoutExecutor(t, "executor \"" + t.runner.executor + "\" is not available in this runner");
     }
     bool debug = false;
     for (const auto& v : t.payload.variables) {
@@ -65,12 +95,20 @@ class DefaultJobLauncher final : public JobLauncher {
       spdlog::info("Job {} {}{}{}", t.payload.id, o.state, o.failure_reason.empty() ? "" : " (" + o.failure_reason + ")",
                    o.reported ? "" : "; GitLab did not take the final state");
     }
+    releaser.suspect = o.failure_reason == gitlab::kRunnerSystemFailure && !interrupt.cancelled();
+    return {o.state, o.failure_reason};
   }
 };
 
 }  // namespace
 
-bool CanRunExecutor(const std::string& executor) { return executor == "shell" || IsDocker(executor); }
+bool IsFleetExecutor(const std::string& executor) {
+  return executor == "instance" || executor == "docker-autoscaler" || executor == "docker+machine";
+}
+
+bool CanRunExecutor(const std::string& executor) {
+  return executor == "shell" || executor == "instance" || IsDocker(executor);
+}
 
 std::shared_ptr<JobLauncher> NewDefaultJobLauncher() { return std::make_shared<DefaultJobLauncher>(); }
 
@@ -94,7 +132,16 @@ gitlab::VersionInfo RunnerVersionInfo(const config::RunnerConfig& runner) {
   f.return_exit_code = true;
   f.cancel_gracefully = true;
   f.two_phase_job_commit = true;
-  if (runner.executor == "shell") f.shared = true;
+  // Cache and artifacts stages (job/transfer_stages): fallback keys, exclude, reports in
+  // zip, gzip or raw format.
+  f.artifacts = true;
+  f.cache = true;
+  f.fallback_cache_keys = true;
+  f.upload_multiple_artifacts = true;
+  f.upload_raw_artifacts = true;
+  f.artifacts_exclude = true;
+  // Shell jobs share their host (this one, or an instance with capacity_per_instance).
+  if (runner.executor == "shell" || runner.executor == "instance") f.shared = true;
   if (IsDocker(runner.executor)) {
     f.image = true;
     f.image_executor_opts = true;

@@ -12,6 +12,8 @@
 
 namespace manager {
 
+class FleetRunner;
+
 struct JobTicket {
   gitlab::JobPayload payload;
   config::RunnerConfig runner;  // the entry's settings when the job started
@@ -19,21 +21,33 @@ struct JobTicket {
   int concurrent_id = 0;
   gitlab::Client* client = nullptr;  // outlives the job
   std::string working_dir;
+  FleetRunner* fleet = nullptr;  // set for autoscaled entries; outlives the job
+};
+
+// How a job ended, for the metrics ("" state: GitLab refused it, nothing ran).
+struct JobResult {
+  std::string state;           // success | failed
+  std::string failure_reason;  // as sent to GitLab
 };
 
 class JobLauncher {
  public:
   virtual ~JobLauncher() = default;
   // Blocks until the job has ended and GitLab was told. `interrupt` fires on a forceful
-  // shutdown: the job must then end at once as runner_system_failure.
-  virtual void RunJob(const JobTicket& ticket, const util::CancelToken& interrupt) = 0;
+  // shutdown: the job must then end at once as runner_system_failure. With a fleet, the
+  // job first waits for an instance lease, and releases it when it ends.
+  virtual JobResult RunJob(const JobTicket& ticket, const util::CancelToken& interrupt) = 0;
 };
 
-// The real launcher: shell and docker executors, job::JobRunner.
+// The real launcher: shell and docker executors on this host; instance (shell over the
+// connection) and docker (Engine API through the connection) on fleet instances.
 std::shared_ptr<JobLauncher> NewDefaultJobLauncher();
 
-// True for the executors this build runs jobs with (shell, docker).
+// True for the executors this build runs jobs with: shell, docker, and on fleet
+// instances instance, docker-autoscaler and docker+machine.
 bool CanRunExecutor(const std::string& executor);
+// True for the executors that run jobs on autoscaled instances.
+bool IsFleetExecutor(const std::string& executor);
 
 // The features a runner entry truly supports with its executor (sent in info.features).
 gitlab::VersionInfo RunnerVersionInfo(const config::RunnerConfig& runner);

@@ -8,31 +8,16 @@
 #include "config/parse.h"
 #include "config/system_id.h"
 #include "config/validate.h"
+#include "manager/manager_entry.h"
+#include "fleet/settings.h"
+#include "gitlab/runner_info.h"
 #include "gitlab/token.h"
+#include "manager/fleet_factories.h"
+#include "manager/fleet_runner.h"
 #include "util/cancel.h"
+#include "util/version.h"
 
 namespace manager {
-
-// One [[runners]] entry and its polling state. Guarded by Manager::mu_.
-struct Manager::Entry {
-  config::RunnerConfig cfg;
-  std::unique_ptr<gitlab::Client> client;
-  std::string last_update;
-  int running = 0;
-  int requests_in_flight = 0;
-  std::vector<bool> concurrent_ids;  // index in use?
-  int failures = 0;                  // consecutive unhealthy answers
-  util::Time unhealthy_until{};
-  bool removed = false;
-  std::vector<std::thread> pollers;
-};
-
-struct Manager::RunningJob {
-  int64_t id = 0;
-  util::CancelToken interrupt;
-  std::thread thread;
-  bool done = false;
-};
 
 namespace {
 
@@ -58,6 +43,7 @@ Manager::Manager(ManagerOptions options, util::Clock& clock)
 Manager::~Manager() {
   StopForceful();
   Wait();
+  if (collector_id_) registry_.RemoveCollector(collector_id_);
 }
 
 bool Manager::stopping() const { return stopping_; }
@@ -75,6 +61,7 @@ util::Status Manager::Start() {
   }
   spdlog::info("Starting spotrunner with {} runner(s), concurrent={}, system ID: {}",
                loaded->config.runners.size(), loaded->config.concurrent, *id);
+  StartMetrics(loaded->config);
   for (const auto& r : loaded->config.runners) {
     auto e = std::make_shared<Entry>();
     e->cfg = r;
@@ -88,9 +75,9 @@ void Manager::StartEntry(const std::shared_ptr<Entry>& e) {
   std::string who = "runner \"" + e->cfg.name + "\" (" + gitlab::ShortToken(e->cfg.token) + ")";
   util::Status supported = config::CheckRunnerSupported(e->cfg);
   if (supported.ok() && !CanRunExecutor(e->cfg.executor)) {
-    supported = util::Status::Unimplemented("executor \"" + e->cfg.executor +
-                                            "\" runs on autoscaled instances, which this build cannot create yet");
+    supported = util::Status::Unimplemented("executor \"" + e->cfg.executor + "\" is not available in this runner");
   }
+  if (supported.ok() && IsFleetExecutor(e->cfg.executor)) supported = StartFleet(*e);
   if (!supported.ok()) {
     // Asking GitLab for jobs we cannot run would only fail them: this entry stays idle.
     spdlog::error("{}: {}; it will not take jobs", who, supported.message());
@@ -120,12 +107,14 @@ bool Manager::TakeSlot(Entry& e, std::unique_lock<std::mutex>& l) {
     bool global_ok = running_ < std::max(1, config_.concurrent);
     bool entry_ok = e.cfg.limit <= 0 || e.running < e.cfg.limit;
     bool healthy = clock_.Now() >= e.unhealthy_until;
-    if (global_ok && entry_ok && healthy) {
+    // Preemptive fleets: ask for a job only when a slot is (about to be) free.
+    bool fleet_ok = !e.fleet || e.fleet->MayRequestJob();
+    if (global_ok && entry_ok && healthy && fleet_ok) {
       ++running_;
       ++e.running;
       return true;
     }
-    cv_.wait_for(l, healthy ? CheckInterval(config_) : std::chrono::seconds(1));
+    cv_.wait_for(l, healthy && fleet_ok ? CheckInterval(config_) : std::chrono::seconds(1));
   }
 }
 
@@ -140,6 +129,7 @@ void Manager::ReleaseSlot(Entry& e, int concurrent_id) {
 }
 
 void Manager::PollLoop(std::shared_ptr<Entry> e) {
+  bool asked_again = false;  // the last request was an immediate one after a fresh cursor
   for (;;) {
     std::string last_update;
     config::RunnerConfig cfg;
@@ -151,12 +141,16 @@ void Manager::PollLoop(std::shared_ptr<Entry> e) {
       cfg = e->cfg;
       system_id = system_id_;
       ++stats_.requests;
+      ++e->requests_in_flight;
     }
+    auto asked_at = std::chrono::steady_clock::now();
     gitlab::RequestJobResult r =
         e->client->RequestJob(cfg.token, system_id, last_update, RunnerVersionInfo(cfg));
+    auto took = std::chrono::steady_clock::now() - asked_at;
     bool got_job = false;
     {
       std::unique_lock<std::mutex> l(mu_);
+      --e->requests_in_flight;
       e->last_update = r.last_update;
       using K = gitlab::RequestJobResult::Kind;
       if (r.kind == K::kForbidden || r.kind == K::kClientError) {
@@ -179,16 +173,28 @@ void Manager::PollLoop(std::shared_ptr<Entry> e) {
     }
     if (!got_job) {
       ReleaseSlot(*e, -1);
+      // check_interval spaces the requests, and a long poll the server held already
+      // counts towards it. A "no job" that came with a new queue cursor was not held:
+      // asking again at once with that cursor is what the server holds until a job
+      // arrives (once in a row, so a server that always moves its cursor is not hammered).
+      bool fresh_cursor = r.kind == gitlab::RequestJobResult::Kind::kNoJob && !r.last_update.empty() &&
+                          r.last_update != last_update && !asked_again;
+      asked_again = fresh_cursor;
+      auto wait = fresh_cursor ? std::chrono::steady_clock::duration::zero()
+                               : std::max<std::chrono::steady_clock::duration>(
+                                     std::chrono::steady_clock::duration::zero(), CheckInterval(config_) - took);
       std::unique_lock<std::mutex> l(mu_);
-      cv_.wait_for(l, CheckInterval(config_), [&] { return stopping_ || e->removed; });
+      cv_.wait_for(l, wait, [&] { return stopping_ || e->removed; });
       continue;
     }
+    asked_again = false;
     JobTicket ticket;
     ticket.payload = std::move(*r.payload);
     ticket.runner = cfg;
     ticket.system_id = system_id;
     ticket.client = e->client.get();
     ticket.working_dir = options_.working_dir;
+    ticket.fleet = e->fleet.get();
     StartJob(e, std::move(ticket));
     if (cfg.strict_check_interval) {
       std::unique_lock<std::mutex> l(mu_);
@@ -214,8 +220,14 @@ void Manager::StartJob(const std::shared_ptr<Entry>& e, JobTicket ticket) {
   }
   spdlog::info("Job {} received (runner {}, concurrent id {})", job->id, gitlab::ShortToken(ticket.runner.token),
                ticket.concurrent_id);
-  job->thread = std::thread([this, e, job, t = std::move(ticket)]() {
-    launcher_->RunJob(t, job->interrupt);
+  std::vector<std::string> labels = {gitlab::ShortToken(ticket.runner.token), ticket.runner.name, ticket.system_id};
+  metrics_.jobs_total.Inc(labels);
+  job->thread = std::thread([this, e, job, labels, t = std::move(ticket)]() {
+    auto started = std::chrono::steady_clock::now();
+    JobResult r = launcher_->RunJob(t, job->interrupt);
+    metrics_.job_duration_seconds.Observe(
+        labels, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (r.state == "failed") metrics_.failed_jobs_total.Inc({labels[0], labels[1], r.failure_reason});
     spdlog::info("Job {} finished", job->id);
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -345,6 +357,12 @@ void Manager::Wait() {
     }
     if (j->thread.joinable()) j->thread.join();
   }
+  // No job holds a lease any more: remove every instance of every fleet.
+  for (auto& e : entries) {
+    if (e->fleet) e->fleet->Shutdown();
+  }
+  metrics_server_.Stop();
+  metrics_port_ = 0;
 }
 
 ManagerStats Manager::stats() const {

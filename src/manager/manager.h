@@ -3,7 +3,11 @@
 // Limits as gitlab-runner applies them: `concurrent` jobs in the whole process, `limit`
 // per entry, `request_concurrency` job requests in flight per entry; an entry whose job
 // requests end in 403 `unhealthy_requests_limit` times in a row rests for
-// `unhealthy_interval`. Thread-safe: the Stop/Reload calls may come from a signal thread.
+// `unhealthy_interval`. Entries with an autoscaled executor (instance, docker-autoscaler,
+// docker+machine) get a FleetRunner: they ask for a job only when the fleet says so
+// (preemptive mode), their jobs wait for an instance lease, and Wait removes every
+// instance of every fleet before it returns. Metrics (gitlab-runner's names plus the
+// fleets') are served on listen_address. Thread-safe: Stop/Reload may come from a signal thread.
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -15,10 +19,15 @@
 
 #include "config/config.h"
 #include "manager/job_launcher.h"
+#include "metrics/http_server.h"
+#include "metrics/runner_metrics.h"
 #include "util/clock.h"
 #include "util/status.h"
 
 namespace manager {
+
+struct FleetSeams;
+class FleetRunner;
 
 struct ManagerOptions {
   std::string config_path;
@@ -26,6 +35,14 @@ struct ManagerOptions {
   std::string working_dir;
   // Replaces the executor factory and job runner (tests); empty: the real ones.
   std::shared_ptr<JobLauncher> launcher;
+  // Fleets of autoscaled entries: the provider of an entry and the connections to its
+  // instances (tests, see fleet_factories.h); null: cloud::NewProvider and SSH. Opaque
+  // here so this header stays free of connect/ (whose namespace clashes with the socket
+  // function ::connect in files that include <sys/socket.h>).
+  std::shared_ptr<const FleetSeams> fleet_seams;
+  util::Duration fleet_tick = std::chrono::seconds(1);
+  // Overrides config.toml's listen_address when set (tests: "127.0.0.1:0").
+  std::string listen_address;
 };
 
 struct ManagerStats {
@@ -61,11 +78,21 @@ class Manager {
 
   ManagerStats stats() const;
 
+  // The metrics of this manager (also served on listen_address when set).
+  metrics::Registry& metrics_registry() { return registry_; }
+  // The port the metrics server listens on; 0 when it is not running.
+  int metrics_port() const { return metrics_port_; }
+  // The fleet of the entry named `name`, or null (tests and diagnostics).
+  FleetRunner* fleet(const std::string& name);
+
  private:
   struct Entry;
   struct RunningJob;
 
   void StartEntry(const std::shared_ptr<Entry>& e);
+  util::Status StartFleet(Entry& e);
+  void StartMetrics(const config::Config& cfg);
+  void CollectMetrics();
   void PollLoop(std::shared_ptr<Entry> e);
   bool TakeSlot(Entry& e, std::unique_lock<std::mutex>& l);
   void ReleaseSlot(Entry& e, int concurrent_id);
@@ -90,6 +117,12 @@ class Manager {
   bool forceful_ = false;
   ManagerStats stats_;
   std::thread watcher_;
+
+  metrics::Registry registry_;
+  metrics::RunnerMetrics metrics_{registry_};
+  metrics::HttpServer metrics_server_{registry_};
+  int metrics_port_ = 0;
+  int collector_id_ = 0;
 };
 
 }  // namespace manager

@@ -59,10 +59,12 @@ class RunnerHarness {
     std::fclose(f);
   }
 
-  void StartManager() {
+  // `listen_address`: serve metrics there ("127.0.0.1:0" picks a port; "" = config's).
+  void StartManager(const std::string& listen_address = "") {
     manager::ManagerOptions mo;
     mo.config_path = config_path_;
     mo.working_dir = dir_.path().string();
+    mo.listen_address = listen_address;
     manager_ = std::make_unique<manager::Manager>(mo);
     util::Status s = manager_->Start();
     ASSERT_TRUE(s.ok()) << s.ToString();

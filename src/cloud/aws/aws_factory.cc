@@ -1,0 +1,92 @@
+#include "cloud/aws/aws_factory.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "cloud/aws/asg_provider.h"
+#include "cloud/aws/aws_provider.h"
+
+namespace cloud::aws {
+namespace {
+
+// Owns the whole stack and forwards to the provider at its top.
+class OwnedProvider final : public Provider {
+ public:
+  OwnedProvider(const AwsSettings& s, AwsProviderKeys keys, const util::Clock& clock)
+      : chain_(ChainOptions(s), http_imds_, clock),
+        ec2_query_(QueryEndpoint{"EC2", s.endpoint.empty() ? DefaultEndpoint("ec2", s.region) : s.endpoint, "ec2",
+                                 s.region, "2016-11-15"},
+                   chain_, http_, clock),
+        ec2_(ec2_query_) {
+    if (s.asg_mode()) {
+      asg_query_ = std::make_unique<QueryClient>(
+          QueryEndpoint{"Auto Scaling",
+                        s.autoscaling_endpoint.empty() ? DefaultEndpoint("autoscaling", s.region) : s.autoscaling_endpoint,
+                        "autoscaling", s.region, "2011-01-01"},
+          chain_, http_, clock);
+      asg_ = std::make_unique<AutoScalingClient>(*asg_query_);
+      impl_ = std::make_unique<AsgProvider>(s, keys.private_key_pem, *asg_, ec2_, clock);
+    } else {
+      AwsProviderOptions o;
+      o.settings = s;
+      o.ssh_private_key_pem = std::move(keys.private_key_pem);
+      o.ssh_public_key = std::move(keys.public_key);
+      o.seed = std::random_device{}();
+      impl_ = std::make_unique<AwsProvider>(std::move(o), ec2_, clock);
+    }
+  }
+
+  util::Result<std::vector<InstanceInfo>> List() override { return impl_->List(); }
+  util::Result<int> Increase(int n) override { return impl_->Increase(n); }
+  util::Result<std::vector<std::string>> Decrease(const std::vector<std::string>& ids) override {
+    return impl_->Decrease(ids);
+  }
+  util::Result<ConnectInfo> Connect(const std::string& id) override { return impl_->Connect(id); }
+  std::vector<ProviderEvent> TakeEvents() override { return impl_->TakeEvents(); }
+
+ private:
+  static CredentialChainOptions ChainOptions(const AwsSettings& s) {
+    CredentialChainOptions o;
+    o.profile = s.profile;
+    o.config_file = s.config_file;
+    o.credentials_file = s.credentials_file;
+    o.access_key = s.access_key;
+    o.secret_key = s.secret_key;
+    o.session_token = s.session_token;
+    return o;
+  }
+
+  util::HttpClient http_, http_imds_;
+  CredentialChain chain_;
+  QueryClient ec2_query_;
+  Ec2Client ec2_;
+  std::unique_ptr<QueryClient> asg_query_;
+  std::unique_ptr<AutoScalingClient> asg_;
+  std::unique_ptr<Provider> impl_;
+};
+
+}  // namespace
+
+util::Result<std::unique_ptr<Provider>> NewAwsProvider(const AwsSettings& settings, AwsProviderKeys keys,
+                                                       const util::Clock& clock) {
+  SR_RETURN_IF_ERROR(Validate(settings));
+  if (!settings.asg_mode() && settings.ami.empty() && settings.launch_template.empty())
+    return util::Status::InvalidArgument(
+        "aws: no AMI configured (amazonec2-ami, or ami / launch_template in [runners.autoscaler.plugin_config])");
+  if (keys.private_key_pem.empty() && !settings.ssh_key_path.empty()) {
+    std::ifstream in(settings.ssh_key_path, std::ios::binary);
+    if (!in) return util::Status::InvalidArgument("aws: cannot read ssh key " + settings.ssh_key_path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    keys.private_key_pem = ss.str();
+  }
+  if (!settings.asg_mode() && keys.public_key.empty() && settings.keypair_name.empty() && settings.userdata_file.empty())
+    spdlog::warn("aws: fleet {} has no SSH key for its instances (no per-fleet key, amazonec2-keypair-name or "
+                 "userdata): they will not be reachable", settings.fleet_name);
+  return std::unique_ptr<Provider>(std::make_unique<OwnedProvider>(settings, std::move(keys), clock));
+}
+
+}  // namespace cloud::aws

@@ -1,0 +1,101 @@
+#pragma once
+// cloud::aws::AwsProvider: a cloud::Provider on EC2 (see cloud/provider.h for the contract).
+//
+// Ownership: every instance is launched with the tag spotrunner:fleet=<fleet name> in the
+// launch request itself (tags at launch: no instance ever exists untagged), and List() asks
+// EC2 only for instances carrying that tag, so a restarted manager adopts exactly what it
+// owns; Decrease() terminates only ids that List()/Increase() showed to be ours.
+//
+// Increase(n), without a launch template: spot first, pool by pool (instance type × subnet,
+// in the configured order), one RunInstances(MinCount=1, MaxCount=remaining) per pool tried;
+// a pool answering InsufficientInstanceCapacity, SpotMaxPriceTooLow, Unsupported... is
+// skipped for 5 minutes and the next one is tried; MaxSpotInstanceCountExceeded ends the
+// spot round. Then the same on-demand for the shortfall when on_demand_fallback is set.
+// With a launch template: one CreateFleet instant (spot, price-capacity-optimized over all
+// pools) and, for a shortfall, one on-demand CreateFleet. The number of calls depends on
+// the number of pools, never on n.
+//
+// List(): one DescribeInstances (pages of 1000) at most every `min_list_interval`; earlier
+// calls return the previous answer, so API calls per minute do not grow with the fleet.
+// Instances that vanish or end up terminated (spot reclaim: Server.SpotInstanceTermination)
+// become kGone events; notices read on the instance (ReportNotice) become
+// kInterruptionNotice events.
+//
+// Not thread-safe (the caller serializes, as provider.h says).
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cloud/aws/aws_settings.h"
+#include "cloud/aws/ec2_client.h"
+#include "cloud/provider.h"
+
+namespace cloud::aws {
+
+struct AwsProviderOptions {
+  AwsSettings settings;
+  // The key the manager reaches instances with: the private half goes into ConnectInfo,
+  // the public half into cloud-init user data (unless settings.keypair_name is used).
+  std::string ssh_private_key_pem;  // never logged
+  std::string ssh_public_key;       // "ssh-ed25519 AAAA... spotrunner"
+  util::Duration pool_cooldown = std::chrono::minutes(5);
+  util::Duration min_list_interval = std::chrono::seconds(10);
+  uint32_t seed = 1;  // client tokens
+};
+
+class AwsProvider final : public Provider {
+ public:
+  // `ec2` and `clock` are borrowed and must outlive the provider.
+  AwsProvider(AwsProviderOptions options, Ec2Client& ec2, const util::Clock& clock);
+
+  util::Result<std::vector<InstanceInfo>> List() override;
+  util::Result<int> Increase(int n) override;
+  util::Result<std::vector<std::string>> Decrease(const std::vector<std::string>& ids) override;
+  util::Result<ConnectInfo> Connect(const std::string& id) override;
+  std::vector<ProviderEvent> TakeEvents() override;
+
+  // Queues a kInterruptionNotice read on the instance (interruption_probe.h), once per
+  // instance; returns false when one was already queued for that id.
+  bool ReportNotice(const ProviderEvent& notice);
+
+  // The tags every instance of this fleet is launched with (market = "spot"|"on-demand").
+  std::map<std::string, std::string> LaunchTags(const std::string& market) const;
+  // The cloud-init user data (base64) that installs the manager's public key.
+  std::string UserDataBase64() const;
+
+ private:
+  struct Pool {
+    std::string instance_type;
+    std::string subnet_id;
+    std::string zone;
+    std::string Name() const;
+  };
+
+  util::Result<int> LaunchRound(int n, bool spot);
+  util::Result<int> FleetRound(int n, bool spot);
+  void Remember(const std::vector<Ec2Instance>& launched);
+  std::string NextClientToken();
+  util::Status Refresh(bool force);
+
+  AwsProviderOptions options_;
+  Ec2Client& ec2_;
+  const util::Clock& clock_;
+  std::vector<Pool> pools_;
+  std::map<std::string, util::Time> pool_cooling_until_;  // pool name → time
+  std::map<std::string, Ec2Instance> instances_;  // ours, by id (last view + launches since)
+  std::set<std::string> noticed_;                 // ids with a queued interruption notice
+  std::vector<ProviderEvent> events_;
+  util::Time last_list_{};
+  bool listed_once_ = false;
+  std::mt19937_64 rng_;
+  uint64_t token_counter_ = 0;
+};
+
+// Maps an EC2 instance state name to the provider's state.
+InstanceState StateFromEc2(const std::string& state);
+// ConnectInfo for an EC2 instance under the settings' address rules.
+util::Result<ConnectInfo> ConnectInfoFor(const Ec2Instance& i, const AwsSettings& s, const std::string& key_pem);
+
+}  // namespace cloud::aws

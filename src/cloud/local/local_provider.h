@@ -1,0 +1,66 @@
+#pragma once
+// cloud::local::LocalProvider: a fleet whose instances are Linux network namespaces on
+// this host, so the whole autoscaling path (launch, boot, SSH, docker over SSH, removal,
+// adoption after a restart) runs for real without a cloud. Needs root, iproute2, sshd.
+//
+// One instance = netns "sr-<fleet>-<n>" with one veth ("eth0") into a bridge the provider
+// creates (fixed MAC, address .1 of the fleet's /24), address .<n+1>, and its own sshd
+// listening on that address with the fleet's host key and authorized key. The names are
+// the tags: List() finds this fleet's namespaces after a restart and ignores the others.
+// State (keys, sshd configs, launch times) lives in `state_dir`; a second provider on the
+// same options and state dir adopts the instances. The bridge goes with the last instance.
+//
+// A namespace shares the host's filesystem, so an instance's /var/run/docker.sock is the
+// host's docker socket.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cloud/provider.h"
+#include "util/clock.h"
+#include "util/status.h"
+
+namespace cloud::local {
+
+struct LocalOptions {
+  std::string fleet;       // [a-z0-9-]{1,20}; names the netns and derives defaults
+  std::string subnet;      // "10.a.b.0/24"; "" = derived from the fleet name
+  std::string bridge;      // <= 15 chars; "" = "srb" + hash of the fleet
+  std::chrono::milliseconds boot_delay{0};  // kCreating at least this long after launch
+  std::string state_dir;   // "" = /var/lib/spotrunner/local/<fleet>
+  int max_instances = 50;  // Increase grants at most up to this many (<= 253)
+  std::string username = "root";
+};
+
+// Parses [runners.autoscaler.plugin_config] JSON: {"name"|"fleet", "subnet", "bridge",
+// "boot_delay" ("2s", "500ms" or seconds as a number), "state_dir", "max_instances",
+// "username"}; "name" is required, the rest have defaults. `where` prefixes errors (e.g.
+// the runner name); unknown keys and bad values are kInvalidArgument naming the key.
+util::Result<LocalOptions> ParseLocalOptions(const std::string& json, const std::string& where);
+
+class LocalProvider final : public Provider {
+ public:
+  // Validates options, creates the state dir and the fleet keys (kept across restarts).
+  // Creates no network object yet. `clock` must outlive the provider.
+  static util::Result<std::unique_ptr<LocalProvider>> Create(const LocalOptions& opts,
+                                                              const util::Clock& clock = util::SystemClock::Get());
+  ~LocalProvider() override;  // leaves instances running (a restart adopts them)
+
+  util::Result<std::vector<InstanceInfo>> List() override;
+  util::Result<int> Increase(int n) override;
+  util::Result<std::vector<std::string>> Decrease(const std::vector<std::string>& ids) override;
+  util::Result<ConnectInfo> Connect(const std::string& id) override;
+  std::vector<ProviderEvent> TakeEvents() override;
+
+  const LocalOptions& options() const { return opts_; }
+
+ private:
+  struct Impl;
+  LocalProvider(LocalOptions opts, const util::Clock& clock);
+  LocalOptions opts_;
+  const util::Clock& clock_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cloud::local

@@ -1,0 +1,261 @@
+#include "cloud/local/netns_instance.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "cloud/local/host_command.h"
+
+namespace cloud::local {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr char kNetnsDir[] = "/run/netns";
+
+uint32_t Fnv(const std::string& s) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  return h;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Kills every process whose network namespace has inode `ino`; waits (bounded) until gone.
+void KillNamespaceProcesses(uint64_t ino) {
+  std::string want = "net:[" + std::to_string(ino) + "]";
+  for (int round = 0; round < 20; ++round) {
+    std::vector<pid_t> pids;
+    std::error_code ec;
+    for (const auto& d : fs::directory_iterator("/proc", ec)) {
+      const std::string name = d.path().filename().string();
+      if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+      char buf[64];
+      ssize_t n = readlink((d.path() / "ns/net").c_str(), buf, sizeof(buf) - 1);
+      if (n <= 0) continue;
+      if (std::string(buf, static_cast<size_t>(n)) == want) pids.push_back(std::stoi(name));
+    }
+    if (pids.empty()) return;
+    for (pid_t p : pids) kill(p, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace
+
+FleetNet::FleetNet(const LocalOptions& o) : fleet_(o.fleet), state_dir_(o.state_dir) {
+  uint32_t h = Fnv(o.fleet);
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "%06x", h & 0xffffff);
+  hex_ = hex;
+  bridge_ = o.bridge.empty() ? "srb" + hex_ : o.bridge;
+  if (o.subnet.empty()) {
+    prefix_ = "10." + std::to_string(100 + h % 100) + "." + std::to_string((h >> 8) & 0xff) + ".";
+  } else {
+    prefix_ = o.subnet.substr(0, o.subnet.rfind('.') + 1);
+  }
+}
+
+std::string FleetNet::InstanceId(int n) const { return "sr-" + fleet_ + "-" + std::to_string(n); }
+
+int FleetNet::IndexOf(const std::string& id) const {
+  std::string pre = "sr-" + fleet_ + "-";
+  if (id.rfind(pre, 0) != 0 || id.size() == pre.size() || id.size() > pre.size() + 3) return -1;
+  std::string num = id.substr(pre.size());
+  if (!std::all_of(num.begin(), num.end(), ::isdigit) || num[0] == '0') return -1;
+  int n = std::stoi(num);
+  return n >= 1 && n <= 253 ? n : -1;
+}
+
+std::string FleetNet::Address(int n) const { return prefix_ + std::to_string(n + 1); }
+std::string FleetNet::BridgeAddress() const { return prefix_ + "1"; }
+std::string FleetNet::VethHost(int n) const { return "sv" + hex_ + "-" + std::to_string(n); }
+std::string FleetNet::VethPeer(int n) const { return "sp" + hex_ + "-" + std::to_string(n); }
+
+std::vector<std::string> FleetNet::Namespaces() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& d : fs::directory_iterator(kNetnsDir, ec)) {
+    std::string name = d.path().filename().string();
+    if (IndexOf(name) > 0) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> FleetNet::Recorded() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& d : fs::directory_iterator(state_dir_, ec)) {
+    if (d.path().extension() != ".launched") continue;
+    std::string id = d.path().stem().string();
+    if (IndexOf(id) > 0) out.push_back(id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+int64_t FleetNet::LaunchedMs(const std::string& id) const {
+  std::string s = ReadFile(StatePath(id + ".launched"));
+  if (s.empty()) return -1;
+  return std::strtoll(s.c_str(), nullptr, 10);
+}
+
+bool FleetNet::SshAnswers(int n, int ms) const {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(22);
+  inet_pton(AF_INET, Address(n).c_str(), &sa.sin_addr);
+  bool ok = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0 || errno == EINPROGRESS) {
+    std::string got;
+    while (got.size() < 4) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{fd, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      char buf[64];
+      ssize_t r = read(fd, buf, sizeof(buf));
+      if (r <= 0) break;
+      got.append(buf, static_cast<size_t>(r));
+    }
+    ok = got.rfind("SSH-", 0) == 0;
+  }
+  close(fd);
+  return ok;
+}
+
+util::Status FleetNet::EnsureBridge() {
+  if (fs::exists("/sys/class/net/" + bridge_)) return util::Status::Ok();
+  auto routed = RunChecked({"ip", "-o", "route", "show", "to", "match", BridgeAddress()});
+  if (!routed.ok()) return routed.status();
+  std::istringstream lines(*routed);
+  for (std::string line; std::getline(lines, line);) {
+    // The default route matches everything; only a more specific route means a clash.
+    if (line.rfind("default", 0) == 0 || line.empty()) continue;
+    return util::Status::FailedPrecondition("local fleet \"" + fleet_ + "\": subnet " + prefix_ +
+                                            "0/24 is already routed on this host (" + line + "); choose another subnet");
+  }
+  uint32_t h = Fnv(fleet_);
+  char mac[32];
+  std::snprintf(mac, sizeof(mac), "02:53:52:%02x:%02x:%02x", h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff);
+  for (const auto& argv : std::vector<std::vector<std::string>>{
+           {"ip", "link", "add", "name", bridge_, "address", mac, "type", "bridge"},
+           {"ip", "addr", "add", BridgeAddress() + "/24", "dev", bridge_},
+           {"ip", "link", "set", bridge_, "up"}}) {
+    auto r = RunChecked(argv);
+    if (!r.ok()) {
+      DeleteBridge();
+      return r.status();
+    }
+  }
+  return util::Status::Ok();
+}
+
+void FleetNet::DeleteBridge() {
+  if (fs::exists("/sys/class/net/" + bridge_)) (void)RunCommand({"ip", "link", "del", bridge_});
+}
+
+util::Status FleetNet::WriteSshdConfig(const std::string& id, int n) const {
+  std::ofstream f(StatePath(id + ".sshd_config"), std::ios::trunc);
+  f << "# sshd of local instance " << id << "\n"
+    << "ListenAddress " << Address(n) << ":22\n"
+    << "HostKey " << StatePath("host_ed25519") << "\n"
+    << "AuthorizedKeysFile " << StatePath("authorized_keys") << "\n"
+    << "PidFile " << StatePath(id + ".pid") << "\n"
+    << "PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+    << "UsePAM no\nStrictModes no\nUseDNS no\nPrintMotd no\nPrintLastLog no\n"
+    << "AllowTcpForwarding yes\nAllowStreamLocalForwarding yes\nMaxSessions 64\nMaxStartups 64:30:128\n"
+    << "SetEnv SHLVL=1\n"  // bash skips ~/.bashrc (a slow profile) unless it is the first level
+    << "Subsystem sftp internal-sftp\n";
+  f.close();
+  if (!f) return util::Status::IOError("cannot write " + StatePath(id + ".sshd_config"));
+  return util::Status::Ok();
+}
+
+util::Status FleetNet::CreateInstance(int n, int64_t launched_ms) {
+  const std::string id = InstanceId(n);
+  const std::string host = VethHost(n), peer = VethPeer(n), addr = Address(n);
+  auto fail = [&](const util::Status& st) {
+    (void)DeleteInstance(id);
+    return st.WithContext("local instance " + id);
+  };
+  {
+    std::ofstream f(StatePath(id + ".launched"), std::ios::trunc);
+    f << launched_ms << "\n";
+    if (!f) return util::Status::IOError("cannot write " + StatePath(id + ".launched"));
+  }
+  std::error_code ec;
+  fs::create_directories("/run/sshd", ec);  // sshd's privilege separation directory
+  for (const auto& argv : std::vector<std::vector<std::string>>{
+           {"ip", "netns", "add", id},
+           {"ip", "link", "add", host, "type", "veth", "peer", "name", peer},
+           {"ip", "link", "set", peer, "netns", id},
+           {"ip", "link", "set", host, "master", bridge_},
+           {"ip", "link", "set", host, "up"},
+           {"ip", "-n", id, "link", "set", peer, "name", "eth0"},
+           {"ip", "-n", id, "addr", "add", addr + "/24", "dev", "eth0"},
+           {"ip", "-n", id, "link", "set", "eth0", "up"},
+           {"ip", "-n", id, "link", "set", "lo", "up"},
+           {"ip", "-n", id, "route", "add", "default", "via", BridgeAddress()}}) {
+    auto r = RunChecked(argv);
+    if (!r.ok()) return fail(r.status());
+  }
+  struct stat st {};
+  if (stat((std::string(kNetnsDir) + "/" + id).c_str(), &st) != 0) return fail(util::Status::Internal("netns vanished"));
+  {
+    std::ofstream f(StatePath(id + ".netns"), std::ios::trunc);
+    f << st.st_ino << "\n";
+  }
+  auto w = WriteSshdConfig(id, n);
+  if (!w.ok()) return fail(w);
+  auto r = RunChecked({"ip", "netns", "exec", id, "/usr/sbin/sshd", "-f", StatePath(id + ".sshd_config")});
+  if (!r.ok()) return fail(r.status());
+  return util::Status::Ok();
+}
+
+util::Status FleetNet::DeleteInstance(const std::string& id) {
+  int n = IndexOf(id);
+  if (n < 0) return util::Status::Ok();
+  // Processes first: a namespace lives on while a process is in it, even after `ip netns del`.
+  std::string ino = ReadFile(StatePath(id + ".netns"));
+  struct stat st {};
+  if (stat((std::string(kNetnsDir) + "/" + id).c_str(), &st) == 0) KillNamespaceProcesses(st.st_ino);
+  if (!ino.empty()) KillNamespaceProcesses(std::strtoull(ino.c_str(), nullptr, 10));
+  std::string pid = ReadFile(StatePath(id + ".pid"));
+  if (!pid.empty() && std::strtol(pid.c_str(), nullptr, 10) > 1) {
+    // Only if that pid is still an sshd (the namespace may be gone, the pid reused).
+    std::string comm = ReadFile("/proc/" + std::to_string(std::strtol(pid.c_str(), nullptr, 10)) + "/comm");
+    if (comm.rfind("sshd", 0) == 0) kill(static_cast<pid_t>(std::strtol(pid.c_str(), nullptr, 10)), SIGKILL);
+  }
+  if (fs::exists("/sys/class/net/" + VethHost(n))) (void)RunCommand({"ip", "link", "del", VethHost(n)});
+  if (fs::exists(std::string(kNetnsDir) + "/" + id)) {
+    auto r = RunChecked({"ip", "netns", "del", id});
+    if (!r.ok()) return r.status();
+  }
+  std::error_code ec;
+  for (const char* ext : {".launched", ".netns", ".pid", ".sshd_config"}) fs::remove(StatePath(id + ext), ec);
+  return util::Status::Ok();
+}
+
+}  // namespace cloud::local

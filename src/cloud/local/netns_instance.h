@@ -1,0 +1,55 @@
+#pragma once
+// The host plumbing of one local fleet: its bridge and its network-namespace instances
+// (netns + veth + sshd). Names and addresses are derived from the fleet options, so a
+// restarted manager finds the same objects. Internal to cloud/local; needs root.
+#include <string>
+#include <vector>
+
+#include "cloud/local/local_provider.h"
+#include "util/status.h"
+
+namespace cloud::local {
+
+class FleetNet {
+ public:
+  explicit FleetNet(const LocalOptions& o);
+
+  std::string InstanceId(int n) const;       // "sr-<fleet>-<n>"
+  int IndexOf(const std::string& id) const;  // n, or -1 if `id` is not of this fleet
+  std::string Address(int n) const;          // "a.b.c.<n+1>"
+  std::string BridgeAddress() const;         // "a.b.c.1"
+  const std::string& bridge() const { return bridge_; }
+  std::string StatePath(const std::string& name) const { return state_dir_ + "/" + name; }
+
+  // This fleet's instance ids present on the host (namespaces), sorted.
+  std::vector<std::string> Namespaces() const;
+  // Instance ids with state files (launched), sorted.
+  std::vector<std::string> Recorded() const;
+
+  // Creates the bridge if missing (fixed MAC, .1/24, up). kFailedPrecondition when the
+  // subnet is already routed through another device.
+  util::Status EnsureBridge();
+  void DeleteBridge();
+
+  // Netns + veth + sshd for instance n, with `launched_ms` recorded. On failure removes
+  // what it made.
+  util::Status CreateInstance(int n, int64_t launched_ms);
+  // Kills every process of the instance's namespace, removes veth, netns and state files.
+  // Idempotent.
+  util::Status DeleteInstance(const std::string& id);
+
+  // True when an SSH server greets ("SSH-...") on instance n's address within `ms`.
+  bool SshAnswers(int n, int ms) const;
+
+  // Launch time recorded for `id` (unix ms), -1 if none.
+  int64_t LaunchedMs(const std::string& id) const;
+
+ private:
+  std::string VethHost(int n) const;
+  std::string VethPeer(int n) const;
+  util::Status WriteSshdConfig(const std::string& id, int n) const;
+
+  std::string fleet_, bridge_, prefix_ /* "a.b.c." */, state_dir_, hex_;
+};
+
+}  // namespace cloud::local

@@ -1,0 +1,60 @@
+#include "ec2emulator/provider_backend.h"
+
+#include <thread>
+
+namespace ec2emulator {
+
+ProviderBackend::ProviderBackend(cloud::Provider& provider, ProviderBackendOptions options)
+    : provider_(provider), options_(options) {}
+
+util::Result<LaunchedInstance> ProviderBackend::Launch(const LaunchRequest& request) {
+  auto before = provider_.List();
+  if (!before.ok()) return before.status().WithContext("listing instances before launching " + request.instance_id);
+  for (const auto& i : *before) known_.insert(i.id);
+  auto granted = provider_.Increase(1);
+  if (!granted.ok()) return granted.status().WithContext("launching " + request.instance_id);
+  if (*granted < 1)
+    return util::Status::ResourceExhausted("the provider granted no instance for " + request.instance_id);
+
+  std::string id;
+  const auto deadline = std::chrono::steady_clock::now() + options_.ready_timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto list = provider_.List();
+    if (list.ok()) {
+      for (const auto& i : *list) {
+        if (id.empty() && !known_.count(i.id)) {
+          id = i.id;
+          known_.insert(id);
+        }
+        if (!id.empty() && i.id == id && i.state == cloud::InstanceState::kRunning) {
+          auto info = provider_.Connect(id);
+          if (!info.ok()) return info.status().WithContext("connect info of " + id);
+          if (options_.imds_emulator && options_.netns_of) {
+            auto imds =
+                std::make_unique<ImdsNetnsServer>(*options_.imds_emulator, request.instance_id, options_.netns_of(id));
+            util::Status s = imds->Start();
+            if (!s.ok()) {
+              (void)provider_.Decrease({id});
+              return s.WithContext("instance metadata of " + request.instance_id);
+            }
+            imds_[id] = std::move(imds);
+          }
+          return LaunchedInstance{id, info->internal_addr.empty() ? info->external_addr : info->internal_addr};
+        }
+      }
+    }
+    std::this_thread::sleep_for(options_.poll);
+  }
+  if (!id.empty()) (void)provider_.Decrease({id});
+  return util::Status::DeadlineExceeded("instance for " + request.instance_id + " did not run within " +
+                                        std::to_string(options_.ready_timeout.count()) + " ms");
+}
+
+util::Status ProviderBackend::Terminate(const std::string& handle) {
+  imds_.erase(handle);  // stops serving before the namespace goes
+  auto r = provider_.Decrease({handle});
+  if (!r.ok()) return r.status().WithContext("removing " + handle);
+  return util::Status::Ok();
+}
+
+}  // namespace ec2emulator

@@ -1,0 +1,48 @@
+#pragma once
+// ProviderBackend: backs each emulated instance with an instance of a cloud::Provider —
+// in real mode the `local` provider, whose instances are network namespaces with their
+// own sshd, so a manager reaches an emulated EC2 instance over SSH exactly as a VM.
+// Launch asks the provider for one more instance, finds the new id by listing, waits
+// (bounded) until it runs and takes its address from Connect(). Terminate removes it.
+// Thread: the provider is not thread-safe; the Runtime's one worker calls this.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "cloud/provider.h"
+#include "ec2emulator/backend.h"
+#include "ec2emulator/imds_netns_server.h"
+
+namespace ec2emulator {
+
+struct ProviderBackendOptions {
+  std::chrono::milliseconds poll{100};                                // between List() calls while waiting
+  std::chrono::milliseconds ready_timeout{std::chrono::seconds(60)};  // per launch
+  // When both are set, each instance's metadata is served at 169.254.169.254 inside the
+  // network namespace `netns_of(provider id)` (ImdsNetnsServer); a launch whose metadata
+  // cannot be served fails. Default: none (metadata only at the emulator's /imds/ route).
+  Emulator* imds_emulator = nullptr;
+  std::function<std::string(const std::string& provider_id)> netns_of;
+};
+
+class ProviderBackend final : public InstanceBackend {
+ public:
+  // `provider` must outlive the backend.
+  explicit ProviderBackend(cloud::Provider& provider, ProviderBackendOptions options = {});
+
+  // On failure: the provider's error (e.g. kResourceExhausted), or kDeadlineExceeded when
+  // the new instance did not run in time (it is removed again).
+  util::Result<LaunchedInstance> Launch(const LaunchRequest& request) override;
+  util::Status Terminate(const std::string& handle) override;
+
+ private:
+  cloud::Provider& provider_;
+  const ProviderBackendOptions options_;
+  std::set<std::string> known_;                                   // ids already handed out
+  std::map<std::string, std::unique_ptr<ImdsNetnsServer>> imds_;  // by provider id
+};
+
+}  // namespace ec2emulator

@@ -1,0 +1,139 @@
+#pragma once
+// manager::FleetRunner: drives one fleet (one autoscaled [[runners]] entry) in production.
+// It owns the fleet::Autoscaler and the cloud::Provider and runs two threads:
+//  - the loop (about once a second, and at once on events): provider events and List ->
+//    Sync, Tick, then the Decisions applied through a ProviderCaller (each call bounded
+//    by a timeout): launches, removals, leases handed to waiting jobs, failures given to
+//    the jobs they belong to;
+//  - the prober: opens a connection to each booting instance the provider says is
+//    running, checks it (Ping, then instance_ready_command if set) and marks it ready;
+//    pings ready instances every health interval and reports the results.
+// Job threads call MayRequestJob (preemptive mode), Acquire (wait for a lease) and Release.
+//
+// Leftovers: on Start, instances listed for this fleet that this object did not create
+// are left by an earlier run of the manager. They are removed, not adopted: one of them
+// may hold the half-done work of a job the old process lost (containers, processes,
+// files), and a fresh instance is the only state a job can rely on. Shutdown removes
+// every instance, made or left over, and waits (bounded) until the provider lists none.
+//
+// Thread safety: all public methods are thread-safe. Not copyable.
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "cloud/provider.h"
+#include "connect/connection.h"
+#include "fleet/autoscaler.h"
+#include "manager/provider_caller.h"
+#include "metrics/runner_metrics.h"
+#include "util/cancel.h"
+#include "util/clock.h"
+
+namespace manager {
+
+// Opens a connection to a running instance (connect::DialSsh in production).
+using ConnectionFactory =
+    std::function<util::Result<std::shared_ptr<connect::Connection>>(const cloud::ConnectInfo&)>;
+
+struct FleetOptions {
+  std::string name;         // the runner entry's name, for logs and the metrics' fleet label
+  std::string short_token;  // the metrics' runner label
+  fleet::AutoscalerSettings settings;
+  std::shared_ptr<cloud::Provider> provider;
+  ConnectionFactory connect;
+  std::string ready_command;                  // instance_ready_command ("" = Ping is enough)
+  util::Duration tick = std::chrono::seconds(1);
+  util::Duration call_timeout = std::chrono::seconds(60);    // each provider call
+  util::Duration health_interval = std::chrono::seconds(10);
+  util::Duration shutdown_timeout = std::chrono::minutes(2);  // removing everything on Shutdown
+  metrics::RunnerMetrics* metrics = nullptr;  // optional; outlives the runner
+};
+
+// What a job gets with its lease.
+struct LeaseGrant {
+  std::string instance;
+  std::shared_ptr<connect::Connection> conn;
+  // Fires (with the reason) when the instance is lost while the job holds the lease.
+  std::shared_ptr<util::CancelToken> lost;
+  util::Duration waited{};
+};
+
+// Counts for tests and the log.
+struct FleetSnapshot {
+  int requested = 0, booting = 0, idle = 0, busy = 0, draining = 0, removing = 0;
+  int pending_jobs = 0, leased_jobs = 0;
+  int listed = 0;  // instances in the last provider listing (any state but deleted)
+};
+
+class FleetRunner {
+ public:
+  // REQUIRES: options.provider and options.connect set; settings valid.
+  FleetRunner(FleetOptions options, util::Clock& clock);
+  ~FleetRunner();  // runs Shutdown
+  FleetRunner(const FleetRunner&) = delete;
+  FleetRunner& operator=(const FleetRunner&) = delete;
+
+  // Lists the fleet, removes leftovers and starts the threads.
+  void Start();
+
+  // Whether the entry may ask GitLab for one more job now (false once shutting down).
+  bool MayRequestJob();
+  // Queues `job` and blocks until it has a lease. Fails with the autoscaler's reason
+  // (e.g. acquire timeout, kResourceExhausted), or kCancelled when `interrupt` fired or
+  // the fleet shuts down. REQUIRES: a job id not queued before.
+  util::Result<LeaseGrant> Acquire(fleet::JobId job, const util::CancelToken& interrupt);
+  // The job ended (any outcome); frees its slot. Unknown ids are ignored.
+  // `instance_suspect`: the job ended as a system failure, so its instance takes no more
+  // jobs (it is removed, like an unhealthy one) until a fresh listing says otherwise.
+  void Release(fleet::JobId job, bool instance_suspect = false);
+
+  // Stops the threads, then removes every instance the provider lists for this fleet,
+  // bounded by options.shutdown_timeout. Idempotent. REQUIRES: no job holds a lease.
+  void Shutdown();
+
+  FleetSnapshot Snapshot();
+  const std::string& name() const { return opt_.name; }
+
+ private:
+  struct Waiter;
+  struct InstanceConn {
+    std::shared_ptr<connect::Connection> conn;
+    util::Time last_probe{};
+  };
+
+  void Loop();
+  void LoopOnce();
+  void Prober();
+  void ProbeOnce();
+  void ApplyDecisions(const fleet::Decisions& d);
+  void RemoveLeftovers();
+  void Collect();  // metrics collector
+  void CountRemoval(const std::string& reason);
+  void AccountInstanceTime(util::Time now);
+  std::vector<std::string> metric_labels() const { return {opt_.short_token, opt_.name}; }
+
+  FleetOptions opt_;
+  util::Clock& clock_;
+  ProviderCaller caller_;
+
+  std::mutex mu_;  // guards everything below
+  std::condition_variable cv_;
+  fleet::Autoscaler scaler_;
+  std::map<std::string, cloud::InstanceState> listed_;  // last listing
+  std::map<std::string, InstanceConn> conns_;            // ready (or readying) instances
+  std::set<std::string> leftovers_;  // found on Start, removal not sent yet
+  std::map<fleet::JobId, std::shared_ptr<Waiter>> waiters_;    // queued, no lease yet
+  std::map<fleet::JobId, std::shared_ptr<util::CancelToken>> held_;  // leased
+  std::map<fleet::JobId, std::string> held_on_;                       // leased: instance
+  bool started_ = false, stopping_ = false, shut_down_ = false, wake_ = false;
+  util::Time accounted_at_{};
+  int collector_id_ = 0;
+  std::thread loop_, prober_;
+};
+
+}  // namespace manager

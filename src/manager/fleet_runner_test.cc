@@ -1,0 +1,225 @@
+// FleetRunner on a recording fake provider and connections that run commands on this host.
+#include "manager/fleet_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "executor/instance/local_test_connection.h"
+#include "fleet/fake_provider.h"
+#include "util/testing/test_util.h"
+
+namespace manager {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The fake provider behind a mutex (the fleet calls it from its worker thread while the
+// test moves instances), with deletes that finish at once and an optional hang.
+class LockedProvider final : public cloud::Provider {
+ public:
+  std::mutex mu;
+  fleet::FakeProvider fake;
+  std::atomic<bool> hang_increase{false};
+  std::atomic<bool> boot_on_increase{true};
+
+  util::Result<std::vector<cloud::InstanceInfo>> List() override {
+    std::lock_guard<std::mutex> l(mu);
+    return fake.List();
+  }
+  util::Result<int> Increase(int n) override {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      fake.calls.push_back("increase " + std::to_string(n));
+    }
+    for (int i = 0; i < 200 && hang_increase; ++i) std::this_thread::sleep_for(20ms);
+    std::lock_guard<std::mutex> l(mu);
+    fake.calls.pop_back();
+    auto r = fake.Increase(n);
+    if (boot_on_increase) fake.BootAll();
+    return r;
+  }
+  util::Result<std::vector<std::string>> Decrease(const std::vector<std::string>& ids) override {
+    std::lock_guard<std::mutex> l(mu);
+    auto r = fake.Decrease(ids);
+    fake.FinishDeletes();
+    return r;
+  }
+  util::Result<cloud::ConnectInfo> Connect(const std::string& id) override {
+    std::lock_guard<std::mutex> l(mu);
+    return fake.Connect(id);
+  }
+  std::vector<cloud::ProviderEvent> TakeEvents() override {
+    std::lock_guard<std::mutex> l(mu);
+    return fake.TakeEvents();
+  }
+  std::vector<std::string> Calls() {
+    std::lock_guard<std::mutex> l(mu);
+    return fake.calls;
+  }
+  size_t Live() {
+    std::lock_guard<std::mutex> l(mu);
+    return fake.live.size();
+  }
+};
+
+fleet::AutoscalerSettings OneInstance() {
+  fleet::AutoscalerSettings s;
+  s.max_instances = 1;
+  return s;
+}
+
+class FleetRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { provider_ = std::make_shared<LockedProvider>(); }
+
+  // One instance at most, so ids are predictable.
+  std::unique_ptr<FleetRunner> Make(fleet::AutoscalerSettings s = OneInstance()) {
+    FleetOptions o;
+    o.name = "fleet-test";
+    o.short_token = "tok";
+    o.settings = s;
+    o.provider = provider_;
+    o.tick = 50ms;
+    o.call_timeout = 300ms;
+    o.health_interval = 100ms;
+    o.shutdown_timeout = 5s;
+    o.connect = [this](const cloud::ConnectInfo& info) -> util::Result<std::shared_ptr<connect::Connection>> {
+      auto c = std::make_shared<executor::testing::LocalTestConnection>();
+      std::lock_guard<std::mutex> l(conns_mu_);
+      conns_[info.id] = c;
+      return std::shared_ptr<connect::Connection>(c);
+    };
+    return std::make_unique<FleetRunner>(std::move(o), util::SystemClock::Get());
+  }
+
+  std::shared_ptr<LockedProvider> provider_;
+  std::mutex conns_mu_;
+  std::map<std::string, std::shared_ptr<executor::testing::LocalTestConnection>> conns_;
+};
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+TEST_F(FleetRunnerTest, JobGetsLeaseOnReadyInstanceAndShutdownRemovesIt) {
+  auto f = Make();
+  f->Start();
+  EXPECT_TRUE(f->MayRequestJob());
+  util::CancelToken interrupt;
+  auto grant = f->Acquire(1, interrupt);
+  ASSERT_OK(grant);
+  EXPECT_EQ(grant->instance, "f-001");
+  ASSERT_TRUE(grant->conn);
+  std::string out;
+  util::CancelToken c;
+  auto rc = grant->conn->Exec("echo on-instance", "", [&](std::string_view s) { out.append(s); }, c);
+  ASSERT_OK(rc);
+  EXPECT_EQ(out, "on-instance\n");
+  EXPECT_EQ(f->Snapshot().busy, 1);
+  f->Release(1);
+  f->Shutdown();
+  auto calls = provider_->Calls();
+  EXPECT_TRUE(Contains(calls, "increase 1")) << ::testing::PrintToString(calls);
+  EXPECT_TRUE(Contains(calls, "decrease f-001")) << ::testing::PrintToString(calls);
+  EXPECT_EQ(provider_->Live(), 0u);
+}
+
+TEST_F(FleetRunnerTest, InstanceThatDisappearsSeversTheJobsConnection) {
+  auto f = Make();
+  f->Start();
+  util::CancelToken interrupt;
+  auto grant = f->Acquire(7, interrupt);
+  ASSERT_OK(grant);
+  std::atomic<bool> started{false};
+  std::thread vanish([&] {
+    while (!started) std::this_thread::sleep_for(10ms);
+    std::lock_guard<std::mutex> l(provider_->mu);
+    provider_->fake.live.erase("f-001");
+  });
+  util::CancelToken c;
+  auto t0 = std::chrono::steady_clock::now();
+  auto rc = grant->conn->Exec("echo up; sleep 30", "", [&](std::string_view) { started = true; }, c);
+  vanish.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  ASSERT_FALSE(rc.ok());
+  EXPECT_EQ(rc.status().code(), util::Status::Code::kUnavailable);
+  EXPECT_EQ(rc.status().message(), "lost the instance: instance f-001 disappeared");
+  EXPECT_TRUE(grant->lost->cancelled());
+  EXPECT_EQ(grant->conn->Ping().code(), util::Status::Code::kUnavailable);
+  f->Release(7);
+  // The next job still runs, on a new instance.
+  auto next = f->Acquire(8, interrupt);
+  ASSERT_OK(next);
+  EXPECT_EQ(next->instance, "f-002");
+  f->Release(8);
+}
+
+TEST_F(FleetRunnerTest, LeftoversOfAnEarlierRunAreRemoved) {
+  {
+    std::lock_guard<std::mutex> l(provider_->mu);
+    provider_->fake.live["old-1"] = {"old-1", cloud::InstanceState::kRunning, {}};
+  }
+  auto f = Make();
+  f->Start();
+  for (int i = 0; i < 100 && provider_->Live() > 0; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(provider_->Live(), 0u);
+  EXPECT_TRUE(Contains(provider_->Calls(), "decrease old-1")) << ::testing::PrintToString(provider_->Calls());
+}
+
+TEST_F(FleetRunnerTest, HangingProviderTimesOutWithoutRunawayCreation) {
+  provider_->hang_increase = true;
+  fleet::AutoscalerSettings s = OneInstance();
+  s.acquire_timeout = 1500ms;
+  auto f = Make(s);
+  f->Start();
+  util::CancelToken interrupt;
+  auto t0 = std::chrono::steady_clock::now();
+  auto grant = f->Acquire(3, interrupt);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  ASSERT_FALSE(grant.ok());
+  EXPECT_EQ(grant.status().code(), util::Status::Code::kResourceExhausted);
+  EXPECT_EQ(grant.status().message(), "no instance within acquire timeout 1s");
+  int increases = 0;
+  for (const auto& c : provider_->Calls()) increases += c.rfind("increase", 0) == 0;
+  EXPECT_EQ(increases, 1) << ::testing::PrintToString(provider_->Calls());
+  provider_->hang_increase = false;
+}
+
+TEST_F(FleetRunnerTest, InterruptEndsTheWaitAndMetricsShowTheFleet) {
+  provider_->boot_on_increase = false;  // instances never boot
+  metrics::Registry reg;
+  metrics::RunnerMetrics m(reg);
+  FleetOptions o;
+  o.name = "fleet-m";
+  o.short_token = "tok";
+  o.provider = provider_;
+  o.settings = OneInstance();
+  o.tick = 50ms;
+  o.metrics = &m;
+  o.connect = [](const cloud::ConnectInfo&) -> util::Result<std::shared_ptr<connect::Connection>> {
+    return util::Status::Unavailable("no ssh");
+  };
+  FleetRunner f(std::move(o), util::SystemClock::Get());
+  f.Start();
+  util::CancelToken interrupt;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(400ms);
+    interrupt.Cancel("runner is shutting down");
+  });
+  auto grant = f.Acquire(5, interrupt);
+  stopper.join();
+  EXPECT_EQ(grant.status().code(), util::Status::Code::kCancelled);
+  std::string text = reg.Render();
+  EXPECT_NE(text.find("spotrunner_fleet_instances{runner=\"tok\",fleet=\"fleet-m\",state=\"booting\"} 1\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("spotrunner_fleet_creations_total{runner=\"tok\",fleet=\"fleet-m\"} 1\n"), std::string::npos) << text;
+  f.Shutdown();
+  EXPECT_EQ(provider_->Live(), 0u);
+  EXPECT_NE(reg.Render().find("spotrunner_fleet_removals_total{runner=\"tok\",fleet=\"fleet-m\",reason=\"shutdown\"} 1\n"),
+            std::string::npos) << reg.Render();
+}
+
+}  // namespace
+}  // namespace manager

@@ -1,0 +1,38 @@
+#pragma once
+// The manager's private books on one [[runners]] entry and one running job; shared by
+// manager.cc (polling, jobs) and manager_fleets.cc (fleets, metrics).
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gitlab/client.h"
+#include "manager/fleet_runner.h"
+#include "manager/manager.h"
+#include "util/cancel.h"
+
+namespace manager {
+
+// One [[runners]] entry and its polling state. Guarded by Manager::mu_.
+struct Manager::Entry {
+  config::RunnerConfig cfg;
+  std::unique_ptr<gitlab::Client> client;
+  std::string last_update;
+  int running = 0;
+  int requests_in_flight = 0;
+  std::vector<bool> concurrent_ids;  // index in use?
+  int failures = 0;                  // consecutive unhealthy answers
+  util::Time unhealthy_until{};
+  bool removed = false;
+  std::vector<std::thread> pollers;
+  std::unique_ptr<FleetRunner> fleet;  // autoscaled entries; set before the pollers start
+};
+
+struct Manager::RunningJob {
+  int64_t id = 0;
+  util::CancelToken interrupt;
+  std::thread thread;
+  bool done = false;
+};
+
+}  // namespace manager

@@ -1,0 +1,205 @@
+// Autoscaled runner entries against real instances: the `local` provider makes each
+// instance a network namespace with its own sshd, and the manager reaches it only over
+// SSH. Executor "instance" runs the job's shell script on the instance; executor
+// "docker-autoscaler" runs it in a container through the Docker socket tunnelled over
+// SSH (scripts/services.sh starts the daemon). Needs root, iproute2 and sshd.
+#include <unistd.h>
+
+#include <cstdio>
+#include <sstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "config/parse.h"
+#include "tests/integration/harness.h"
+#include "tests/integration/runner_process.h"
+
+namespace itest {
+namespace {
+
+using coordinator::JobState;
+using namespace std::chrono_literals;
+
+std::string Sh(const std::string& cmd) {
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while (p && (n = fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
+  return out;
+}
+
+// This fleet's namespaces present on the host.
+int Namespaces(const std::string& fleet) {
+  std::string out = Sh("ip netns list");
+  int n = 0;
+  for (size_t i = out.find("sr-" + fleet + "-"); i != std::string::npos; i = out.find("sr-" + fleet + "-", i + 1)) ++n;
+  return n;
+}
+
+// A process that runs (zombies waiting for a reaper do not count).
+bool Alive(int pid) {
+  std::string stat = Sh("cat /proc/" + std::to_string(pid) + "/stat 2>/dev/null");
+  size_t paren = stat.rfind(')');
+  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] != 'Z';
+}
+
+bool WaitUntil(const std::function<bool()>& pred, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return pred();
+}
+
+// Kills an instance the way a cloud would: every process in it, then the namespace.
+void KillInstance(const std::string& ns) {
+  Sh("for p in $(ip netns pids " + ns + " 2>/dev/null); do kill -9 $p; done; ip netns delete " + ns + " 2>/dev/null");
+}
+
+class RunFleetTest : public ::testing::Test {
+ protected:
+  // A runner entry of `executor` on a local fleet named after this process (so runs in
+  // parallel do not meet).
+  void Setup(const std::string& executor, const std::string& extra = "") {
+    fleet_ = "it" + std::to_string(getpid() % 100000) + std::to_string(++seq_);
+    h_ = std::make_unique<RunnerHarness>("shell");
+    ASSERT_EQ(h_->register_exit(), 0) << h_->register_output();
+    std::string text = testutil::ReadFile(h_->config_path());
+    auto pos = text.find("executor = \"shell\"");
+    ASSERT_NE(pos, std::string::npos) << text;
+    text.replace(pos, 18, "executor = \"" + executor + "\"");
+    FILE* f = std::fopen(h_->config_path().c_str(), "w");
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    state_dir_ = (h_->dir() / "local-state").string();
+    h_->AppendConfig(extra +
+                     "  [runners.autoscaler]\n"
+                     "    plugin = \"local\"\n"
+                     "    capacity_per_instance = 1\n"
+                     "    max_instances = 1\n"
+                     "    [runners.autoscaler.plugin_config]\n"
+                     "      name = \"" + fleet_ + "\"\n"
+                     "      state_dir = \"" + state_dir_ + "\"\n"
+                     "    [[runners.autoscaler.policy]]\n"
+                     "      idle_count = 0\n"
+                     "      idle_time = \"5m\"\n");
+  }
+
+  void TearDown() override {
+    h_.reset();  // stops the manager: its fleets remove their instances
+    EXPECT_EQ(Namespaces(fleet_), 0) << Sh("ip netns list");
+    // Safety net for a failed test: nothing of this fleet may outlive it.
+    if (Namespaces(fleet_) > 0) {
+      for (int n = 1; n < 10; ++n) KillInstance("sr-" + fleet_ + "-" + std::to_string(n));
+    }
+  }
+
+  std::unique_ptr<RunnerHarness> h_;
+  std::string fleet_;
+  std::string state_dir_;
+  static inline int seq_ = 0;
+};
+
+TEST_F(RunFleetTest, InstanceExecutorRunsJobOverSshAndMetricsCountIt) {
+  Setup("instance");
+  h_->StartManager("127.0.0.1:0");
+  auto spec = RunnerHarness::Spec({"echo job-on-$(ip -o -4 addr show eth0 | awk '{print $4}')", "test -d \"$CI_PROJECT_DIR\" || pwd"});
+  int64_t id = h_->Enqueue(spec);
+  auto job = h_->Wait(id, 120);
+  EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
+  // The script ran inside the instance's namespace, whose eth0 has the fleet's address.
+  EXPECT_NE(job.trace.find("job-on-10."), std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find("executor on the instance"), std::string::npos) << job.trace;
+  EXPECT_EQ(Namespaces(fleet_), 1);
+
+  int port = h_->manager().metrics_port();
+  ASSERT_GT(port, 0);
+  // curl: this file cannot include <httplib.h> (the socket function ::connect clashes
+  // with namespace connect, which the manager's headers reach).
+  std::string body = Sh("curl -fsS http://127.0.0.1:" + std::to_string(port) + "/metrics");
+  EXPECT_NE(body.find("gitlab_runner_jobs_total{runner="), std::string::npos) << body;
+  EXPECT_NE(body.find("spotrunner_fleet_creations_total{runner="), std::string::npos) << body;
+  EXPECT_NE(body.find("spotrunner_fleet_queue_wait_seconds_count{"), std::string::npos) << body;
+  EXPECT_NE(body.find("gitlab_runner_concurrent 1\n"), std::string::npos) << body;
+
+  h_->manager().StopGraceful();
+  h_->manager().Wait();
+  EXPECT_EQ(Namespaces(fleet_), 0) << Sh("ip netns list");
+}
+
+TEST_F(RunFleetTest, DockerAutoscalerRunsJobInContainerThroughTheTunnel) {
+  Setup("docker-autoscaler",
+        "  [runners.docker]\n"
+        "    image = \"alpine:latest\"\n"
+        "    network_mode = \"none\"\n"
+        "    pull_policy = [\"if-not-present\"]\n");
+  h_->StartManager();
+  int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo in-container-$(cat /etc/hostname | head -c 3)", "test -f /.dockerenv && echo dockerenv"}));
+  auto job = h_->Wait(id, 180);
+  EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("Using Docker executor with image alpine:latest"), std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find("dockerenv"), std::string::npos) << job.trace;
+}
+
+TEST_F(RunFleetTest, InstanceKilledUnderARunningJobFailsItAsSystemFailure) {
+  Setup("instance");
+  h_->StartManager();
+  int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo started-long-job", "sleep 120"}));
+  ASSERT_TRUE(WaitUntil([&] {
+    auto j = h_->coord().GetJob(id);
+    return j.ok() && j->trace.find("started-long-job") != std::string::npos;
+  }, 120s));
+  auto t0 = std::chrono::steady_clock::now();
+  KillInstance("sr-" + fleet_ + "-1");
+  auto job = h_->Wait(id, 60);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 30s);
+  EXPECT_EQ(job.state, JobState::kFailed) << job.trace;
+  EXPECT_EQ(job.failure_reason, "runner_system_failure") << job.trace;
+  // The fleet replaces the lost capacity: the next job runs on a new instance.
+  int64_t next = h_->Enqueue(RunnerHarness::Spec({"echo after-the-loss"}));
+  auto after = h_->Wait(next, 120);
+  EXPECT_EQ(after.state, JobState::kSuccess) << after.trace;
+  EXPECT_NE(after.trace.find("after-the-loss"), std::string::npos);
+}
+
+TEST_F(RunFleetTest, RestartedManagerRemovesWhatAKilledOneLeft) {
+  Setup("instance");
+  auto log = (h_->dir() / "first-run.log").string();
+  int64_t first;
+  {
+    RunnerProcess p(h_->config_path(), h_->dir().string(), log);
+    first = h_->Enqueue(RunnerHarness::Spec({"echo first-run-started", "sleep 120"}));
+    ASSERT_TRUE(WaitUntil([&] {
+      auto j = h_->coord().GetJob(first);
+      return j.ok() && j->trace.find("first-run-started") != std::string::npos;
+    }, 120s)) << testutil::ReadFile(log);
+    p.Signal(SIGKILL);
+    ASSERT_TRUE(p.WaitExit(10s).has_value());
+  }
+  ASSERT_EQ(Namespaces(fleet_), 1) << "the killed runner should have left its instance";
+  // The leftover's processes (its sshd, the lost job's sleep) must not survive the restart.
+  std::vector<int> old_pids;
+  {
+    std::istringstream in(Sh("ip netns pids sr-" + fleet_ + "-1"));
+    for (int pid; in >> pid;) old_pids.push_back(pid);
+  }
+  ASSERT_FALSE(old_pids.empty());
+  h_->StartManager();
+  int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo after-restart"}));
+  auto job = h_->Wait(id, 120);
+  EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("after-restart"), std::string::npos);
+  EXPECT_TRUE(WaitUntil([&] {
+    for (int pid : old_pids) {
+      if (Alive(pid)) return false;
+    }
+    return true;
+  }, 30s)) << "a process of the leftover instance survived";
+  EXPECT_LE(Namespaces(fleet_), 1);
+}
+
+}  // namespace
+}  // namespace itest
