@@ -84,8 +84,8 @@ TEST(AutoScalingTest, SetDesiredCapacityScalesOutAndIn) {
   ASSERT_EQ(h.Asg("SetDesiredCapacity", {{"AutoScalingGroupName", "g"}, {"DesiredCapacity", "1"}}).status, 200);
   h.Advance(std::chrono::seconds(1));
   int terminating = 0;
-  for (auto m : h.Asg("DescribeAutoScalingGroups")
-                    .root()
+  auto described = h.Asg("DescribeAutoScalingGroups");  // keeps the document alive for the loop
+  for (auto m : described.root()
                     .first_element_by_path("DescribeAutoScalingGroupsResult/AutoScalingGroups/member/Instances")
                     .children("member")) {
     terminating += std::string(m.child_value("LifecycleState")) == "Terminating";

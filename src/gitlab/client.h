@@ -93,6 +93,11 @@ struct RequestJobResult {
   // response carried a non-empty one, otherwise the value passed in (Workhorse's own 204s
   // carry none).
   std::string last_update;
+  // Workhorse long-polls this runner's requests (Gitlab-Ci-Builds-Polling: yes).
+  bool long_polling = false;
+  // A 204 without X-GitLab-Last-Update: Workhorse ended a held request because the
+  // runner's queue changed or the hold timed out (Rails always sends the header).
+  bool hold_ended = false;
   std::string correlation_id;  // X-Request-Id of the 201 response
   std::string message;         // why, for kFailed/kForbidden/kClientError (no secrets)
 };

@@ -67,7 +67,10 @@ RequestJobResult Client::RequestJob(const std::string& token, const std::string&
                             {"Accept", "application/json"}};
   auto r = Send({"POST", "jobs/request", std::move(headers), body.dump()});
   out.status = r.status;
-  if (std::string v = r.headers.GetOr("X-GitLab-Last-Update"); !v.empty()) out.last_update = v;
+  std::string queue_version = r.headers.GetOr("X-GitLab-Last-Update");
+  if (!queue_version.empty()) out.last_update = queue_version;
+  out.long_polling = r.headers.GetOr("Gitlab-Ci-Builds-Polling") == "yes";
+  out.hold_ended = r.status == 204 && queue_version.empty() && !last_update.empty();
 
   switch (r.status) {
     case 201: {

@@ -102,6 +102,9 @@ TEST_F(ClientTest, RequestJobOmitsEmptyLastUpdateAndKeepsItWhenA204HasNone) {
   auto second = c->RequestJob("tok", "s_1", first.last_update, Info());
   EXPECT_EQ(second.kind, RequestJobResult::Kind::kNoJob);
   EXPECT_EQ(second.last_update, "q1");
+  EXPECT_FALSE(first.hold_ended);
+  EXPECT_TRUE(second.hold_ended);
+  EXPECT_FALSE(second.long_polling);
   auto reqs = server_.requests();
   ASSERT_EQ(reqs.size(), 2u);
   EXPECT_FALSE(json::parse(reqs[0].body).contains("last_update"));
@@ -175,6 +178,15 @@ TEST_F(ClientTest, TransportErrorsAreNotRetried) {
 }
 
 // ---- retry ------------------------------------------------------------------------------
+
+TEST_F(ClientTest, RequestJobSeesWorkhorseLongPolling) {
+  server_.Enqueue(CannedResponse{204, {{"X-GitLab-Last-Update", "q2"}, {"Gitlab-Ci-Builds-Polling", "yes"}}});
+  auto c = MakeClient();
+  auto r = c->RequestJob("tok", "s_1", "q1", Info());
+  EXPECT_TRUE(r.long_polling);
+  EXPECT_FALSE(r.hold_ended);  // Rails answered: it always sends the queue version
+  EXPECT_EQ(r.last_update, "q2");
+}
 
 TEST_F(ClientTest, Retries503HonouringRetryAfter) {
   server_.Enqueue(CannedResponse{503, {{"Retry-After", "2"}}, "unavailable"});

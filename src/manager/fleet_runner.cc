@@ -201,7 +201,8 @@ void FleetRunner::ApplyDecisions(const fleet::Decisions& d) {
     held_[lease.job] = w->second->grant.lost;
     held_on_[lease.job] = lease.instance;
     auto lost = w->second->grant.lost;
-    lost->OnCancel([conn, lost] { conn->Sever(lost->reason()); });
+    // A raw pointer: the callback lives inside `lost` (capturing it would be a cycle).
+    lost->OnCancel([conn, token = lost.get()] { conn->Sever(token->reason()); });
     if (opt_.metrics) opt_.metrics->fleet_queue_wait_seconds.Observe(metric_labels(), Seconds(lease.waited).count());
   }
   for (const auto& f : d.failures) {

@@ -129,7 +129,7 @@ void Manager::ReleaseSlot(Entry& e, int concurrent_id) {
 }
 
 void Manager::PollLoop(std::shared_ptr<Entry> e) {
-  bool asked_again = false;  // the last request was an immediate one after a fresh cursor
+  bool asked_again = false;  // the last request was an immediate one (see below)
   for (;;) {
     std::string last_update;
     config::RunnerConfig cfg;
@@ -174,13 +174,16 @@ void Manager::PollLoop(std::shared_ptr<Entry> e) {
     if (!got_job) {
       ReleaseSlot(*e, -1);
       // check_interval spaces the requests, and a long poll the server held already
-      // counts towards it. A "no job" that came with a new queue cursor was not held:
-      // asking again at once with that cursor is what the server holds until a job
-      // arrives (once in a row, so a server that always moves its cursor is not hammered).
-      bool fresh_cursor = r.kind == gitlab::RequestJobResult::Kind::kNoJob && !r.last_update.empty() &&
-                          r.last_update != last_update && !asked_again;
-      asked_again = fresh_cursor;
-      auto wait = fresh_cursor ? std::chrono::steady_clock::duration::zero()
+      // counts towards it. Ask again at once when Workhorse ended a hold (the queue
+      // changed: a job is likely waiting in Rails) or when Rails gave a new queue cursor
+      // to a long-polling runner (Workhorse holds the next request until a job arrives).
+      // An immediate request that came back at once is never followed by another.
+      using K = gitlab::RequestJobResult::Kind;
+      bool instant = took < std::chrono::milliseconds(250);
+      bool fresh_cursor = r.long_polling && !r.last_update.empty() && r.last_update != last_update;
+      bool again = r.kind == K::kNoJob && (r.hold_ended || fresh_cursor) && !(asked_again && instant);
+      asked_again = again;
+      auto wait = again ? std::chrono::steady_clock::duration::zero()
                                : std::max<std::chrono::steady_clock::duration>(
                                      std::chrono::steady_clock::duration::zero(), CheckInterval(config_) - took);
       std::unique_lock<std::mutex> l(mu_);
