@@ -1,7 +1,7 @@
 #!/bin/sh
 # The policy table on a real trace: all four policies, with the docker-machine and
 # taskscaler baselines each over a dense grid of their own parameters (boot 60 s, one
-# job per instance), then the same table on a generated two-week workload with a rhythm.
+# job per instance), then the same table on two generated two-week workloads with a rhythm.
 #   scripts/policy_table.sh [TRACE] [BUILD_DIR]
 # TRACE is either a simulator CSV (arrival_s,run_s,...) or the shared Firefox CI
 # tasks.csv (pool,pending_ms,run_ms), which is split per worker pool and converted.
@@ -20,6 +20,7 @@ case "$header" in
   *pending_ms*run_ms*)
     # Firefox CI capture: one fleet per pool; milliseconds to seconds.
     awk -F, -v dir="$work" '
+      { sub(/\r$/, "") }  # the capture has CRLF line ends
       NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
       { pool = $(col["pool"]); f = dir "/" pool ".csv"
         if (!(pool in seen)) { print "arrival_s,run_s" > f; seen[pool] = 1 }
@@ -39,3 +40,5 @@ for f in "$work"/*.csv; do
 done
 echo "== synthetic-rhythm (generated: office hours, nightly schedule)"
 "$bin" --synthetic-rhythm --threads "${THREADS:-2}" --grid "${GRID:-dense}"
+echo "== synthetic-rhythm, another shape (generated: staged pipelines, weekday and weekly schedules)"
+"$bin" --synthetic-rhythm --shape pipeline --seed 5 --threads "${THREADS:-2}" --grid "${GRID:-dense}"

@@ -47,6 +47,9 @@ struct RunRequest {
   bool user_script = true;  // true: the job's own commands (job image); false: runner
                             // work such as git, cache and artifacts (helper environment)
   std::string script;  // a complete script for Shell()
+  // Runner work only: false when plain POSIX sh is enough (no git, no helper program), so
+  // an executor may run it where the job's scripts run and spare an environment.
+  bool needs_helper_tools = true;
 };
 
 class Executor {

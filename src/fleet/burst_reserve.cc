@@ -10,6 +10,7 @@ constexpr int64_t kDayBins = static_cast<int64_t>(86400 / BurstReserve::kBinS);
 constexpr int64_t kRing = 8 * kDayBins;
 constexpr int64_t kHourBins = static_cast<int64_t>(3600 / BurstReserve::kBinS);
 constexpr int64_t kMinuteBins = static_cast<int64_t>(60 / BurstReserve::kBinS);
+constexpr int64_t kAheadBins = 10 * kMinuteBins;  // how far ahead recurring demand is prepared for
 }  // namespace
 
 BurstReserve::BurstReserve(double excess, double min_need) : excess_(excess), min_need_(min_need), ring_(kRing) {}
@@ -26,9 +27,11 @@ void BurstReserve::Roll(int64_t bin) {
   last_ = bin;
 }
 
+bool BurstReserve::Held(int64_t bin) const { return first_ >= 0 && bin >= first_ && bin > last_ - kRing && bin <= last_; }
+
 const BurstReserve::Bin& BurstReserve::Get(int64_t bin) const {
   static const Bin kZero;
-  if (bin < first_ || bin > last_ || bin <= last_ - kRing) return kZero;
+  if (!Held(bin)) return kZero;
   return ring_[static_cast<size_t>(bin % kRing)];
 }
 
@@ -41,7 +44,7 @@ BurstReserve::Bin& BurstReserve::At(int64_t bin) {
 void BurstReserve::OnArrival(util::Time t) { ++At(BinOf(t)).arrivals; }
 void BurstReserve::OnCompletion(util::Time t) { ++At(BinOf(t)).completions; }
 
-double BurstReserve::Compute(int64_t now, int wb) {
+double BurstReserve::Regime(int64_t now, int wb) {
   scratch_.clear();
   double total = 0;
   size_t windows = 0;
@@ -51,12 +54,12 @@ double BurstReserve::Compute(int64_t now, int wb) {
     to = std::min(to, now - wb + 1);
     if (to <= from) return;
     int net = 0;
-    for (int64_t b = from; b < from + wb; ++b) net += Get(b).arrivals - Get(b).completions;
+    for (int64_t b = from; b < from + wb; ++b) net += Net(b);
     for (int64_t s = from; s < to; ++s) {
       ++windows;
       if (net > 0) scratch_.push_back(net);
       total += Get(s).arrivals;
-      net += Get(s + wb).arrivals - Get(s + wb).completions - (Get(s).arrivals - Get(s).completions);
+      net += Net(s + wb) - Net(s);
     }
   };
   range(now - 3 * kHourBins, now);
@@ -82,7 +85,26 @@ double BurstReserve::Compute(int64_t now, int wb) {
   return 0;
 }
 
-double BurstReserve::Reserve(util::Time t, double horizon_s) {
+int BurstReserve::PeakAt(int64_t from, int wb) const {
+  const int64_t to = from + kAheadBins;
+  if (!Held(from) || !Held(to + wb)) return -1;
+  int net = 0, peak = 0;
+  for (int64_t b = from; b < from + wb; ++b) net += Net(b);
+  for (int64_t s = from; s < to; ++s) {
+    peak = std::max(peak, net);
+    net += Net(s + wb) - Net(s);
+  }
+  return peak;
+}
+
+int BurstReserve::Recurring(int64_t now, int wb) const {
+  const int d1 = PeakAt(now - kDayBins, wb), d2 = PeakAt(now - 2 * kDayBins, wb), d7 = PeakAt(now - 7 * kDayBins, wb);
+  if (d7 >= 0 && (d1 >= 0 || d2 >= 0)) return std::min(d7, std::max(d1, d2));
+  if (d1 >= 0 && d2 >= 0) return std::min(d1, d2);
+  return 0;
+}
+
+ReserveEstimate BurstReserve::Estimate(util::Time t, double horizon_s) {
   const int64_t bin = BinOf(t);
   Roll(bin);
   const int wb = std::max(1, static_cast<int>(std::ceil(horizon_s / kBinS)));
@@ -90,9 +112,10 @@ double BurstReserve::Reserve(util::Time t, double horizon_s) {
   if (minute != computed_minute_ || wb != computed_window_) {
     computed_minute_ = minute;
     computed_window_ = wb;
-    reserve_ = Compute(bin, wb);
+    est_.regime = Regime(bin, wb);
+    est_.recurring = Recurring(bin, wb);
   }
-  return reserve_;
+  return est_;
 }
 
 }  // namespace fleet

@@ -71,23 +71,34 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
   int target_slots = static_cast<int>(std::ceil(base + arrivals - completions + margin - 1e-9));
   // Bursts faster than a boot: idle slots from the burst history (last hours, this time
   // yesterday and last week).
-  const double reserve = burst_.Reserve(v.now, horizon);
-  const int reserve_slots = static_cast<int>(std::ceil(base + reserve - 1e-9));
+  const ReserveEstimate est = burst_.Estimate(v.now, horizon);
+  const int reserve = est.reserve();
+  const int reserve_slots = static_cast<int>(base) + reserve;
   if (reserve_slots > target_slots) {
     target_slots = reserve_slots;
-    why = "burst history";
+    why = est.recurring > est.regime ? "recurring burst" : "burst regime";
   }
   target_slots = std::max({target_slots, static_cast<int>(base), static_cast<int>(base) + r.idle_count});
   int target = (target_slots + c - 1) / c;
   if (s.max_instances > 0) target = std::min(target, s.max_instances);
 
+  // What may go: an instance removed now cannot be back before a boot, so only what exceeds
+  // the highest target of the last boot time is surplus (no remove-then-relaunch churn).
+  int keep = target;
+  if (t_.hysteresis) {
+    const util::Duration memory = util::FromSeconds(boot);
+    while (!recent_targets_.empty() && recent_targets_.front().first + memory < v.now) recent_targets_.pop_front();
+    while (!recent_targets_.empty() && recent_targets_.back().second <= target) recent_targets_.pop_back();
+    recent_targets_.emplace_back(v.now, target);
+    keep = recent_targets_.front().second;
+  }
   Plan p;
   const int active = v.active();
   if (target > active) p.launch = target - active;
-  if (target < active) {
+  if (keep < active) {
     const util::Duration grace =
         std::min(util::FromSeconds(t_.grace_boots * f_.BootS()), std::max(r.idle_time, util::Duration(0)));
-    int surplus = std::min(active - target, v.idle);
+    int surplus = std::min(active - keep, v.idle);
     for (const auto& [since, id] : *v.idle_order) {
       if (surplus == 0 || v.now - since < grace) break;  // longest idle first
       p.remove.push_back(id);
@@ -95,12 +106,13 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
     }
   }
   if (p.launch > 0 || !p.remove.empty()) {
-    char buf[320];
+    char buf[400];
     std::snprintf(buf, sizeof buf,
                   "target %d = %d in use + %d pending + %.1f arrivals - %.1f completions + %.1f margin "
-                  "over %.0fs (rate %.3f/s; burst reserve %.1f; by %s; floor idle_count %d); have %d",
-                  target, v.used_slots, v.pending_jobs, arrivals, completions, margin, horizon, rate, reserve, why,
-                  r.idle_count, active);
+                  "over %.0fs (rate %.3f/s; burst reserve %d = max(regime %.1f, recurring %d); by %s; "
+                  "floor idle_count %d); have %d; keep %d",
+                  target, v.used_slots, v.pending_jobs, arrivals, completions, margin, horizon, rate, reserve,
+                  est.regime, est.recurring, why, r.idle_count, active, keep);
     p.reason = buf;
   }
   return p;

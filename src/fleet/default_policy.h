@@ -6,12 +6,21 @@
 //   current     = in use + pending + arrivals(H) - completions(H) + Poisson margin, where
 //                 the arrival rate is the largest of the current burst, the recent trend and
 //                 the learned time-of-day/week profile of the coming bucket
-//   history     = in use + pending + the burst reserve (fleet/burst_reserve.h): net demand
-//                 within H in the last 3 hours and around this time yesterday and a week ago
+//   history     = in use + pending + the burst reserve (fleet/burst_reserve.h): the larger of
+//                 the regime level (net demand within H in the last 3 hours and around this
+//                 time yesterday and a week ago) and the recurring level (what came within
+//                 the next 10 minutes at this time on earlier days, if it recurred: scheduled
+//                 pipelines and the start of the working day are ready before they arrive)
 //   target      = max(current, history, in use + pending + idle_count of the rule in force)
 // Surplus idle instances go, longest idle first, after a grace of two boot times (capped by
 // idle_time): relaunching costs one boot, so keeping an instance about that long is the
-// ski-rental break-even. Every plan's reason spells out these numbers.
+// ski-rental break-even. Surplus is measured against the highest target of the last boot
+// time, not the current one: an instance removed now could not be back sooner, so removing
+// it while the target dips for a moment only buys a relaunch (and its billed boot).
+// Every plan's reason spells out these numbers.
+#include <deque>
+#include <utility>
+
 #include "fleet/burst_reserve.h"
 #include "fleet/demand_forecast.h"
 #include "fleet/policy.h"
@@ -24,6 +33,7 @@ struct DefaultPolicyTuning {
   double horizon_pad_s = 10;  // added to the boot estimate: decisions are not continuous
   double excess = 0.02;       // share of jobs the burst reserve may leave waiting for a boot
   double min_need = 0.01;     // keep a reserve slot only if needed in this share of windows
+  bool hysteresis = true;     // remove only what exceeds the highest target of the last boot time
 };
 
 // Smallest k with P(X <= k) >= p for X ~ Poisson(mean) (normal approximation above 200).
@@ -42,6 +52,7 @@ class DefaultPolicy final : public Policy {
   DefaultPolicyTuning t_;
   DemandForecast f_;
   BurstReserve burst_;
+  std::deque<std::pair<util::Time, int>> recent_targets_;  // (at, target), last boot time
 };
 
 }  // namespace fleet

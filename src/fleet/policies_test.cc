@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+#include <string>
+
 #include "fleet/autoscaler_test_util.h"
 #include "fleet/default_policy.h"
 #include "fleet/docker_machine_policy.h"
@@ -142,6 +146,67 @@ TEST(DefaultPolicyTest, HonoursIdleCountFloor) {
   s.base.idle_count = 2;
   Harness h(s, PolicyKind::kDefault);
   EXPECT_EQ(h.Step().launch, 2);
+}
+
+// A view of `idle` instances idle for an hour, with `pending` jobs waiting.
+struct IdleFleet {
+  IdleFleet(int idle, util::Time now) {
+    settings.max_instances = 100;
+    for (int i = 0; i < idle; ++i) order.insert({now - std::chrono::hours(1), "i-" + std::to_string(i)});
+  }
+  FleetView View(util::Time now, int pending) {
+    FleetView v;
+    v.now = now;
+    v.settings = &settings;
+    v.rule = &settings.base;
+    v.idle = static_cast<int>(order.size());
+    v.free_slots = v.idle;
+    v.pending_jobs = pending;
+    v.idle_order = &order;
+    v.available_by_age = &by_age;
+    v.instances = &instances;
+    return v;
+  }
+  AutoscalerSettings settings;
+  std::set<IdleKey> order;
+  std::set<AgeKey> by_age;
+  std::map<std::string, Instance> instances;
+};
+
+TEST(DefaultPolicyTest, KeepsWhatTheLastBootTimeWantedSoAMomentaryDipCausesNoChurn) {
+  const util::Time t0(std::chrono::seconds(1704067200));
+  IdleFleet f(4, t0);
+  DefaultPolicy p;
+  EXPECT_EQ(p.Decide(f.View(t0, 4)).launch, 0);   // target 4: all four wanted
+  Plan dip = p.Decide(f.View(t0 + std::chrono::seconds(10), 0));
+  EXPECT_TRUE(dip.remove.empty()) << dip.reason;  // 4 wanted 10 s ago; a boot is 90 s
+  Plan later = p.Decide(f.View(t0 + std::chrono::seconds(100), 0));
+  EXPECT_EQ(later.remove.size(), 4u);
+  EXPECT_NE(later.reason.find("keep 0"), std::string::npos) << later.reason;
+  // Without the memory the dip removes them at once.
+  DefaultPolicyTuning t;
+  t.hysteresis = false;
+  DefaultPolicy eager(t);
+  eager.Decide(f.View(t0, 4));
+  EXPECT_EQ(eager.Decide(f.View(t0 + std::chrono::seconds(10), 0)).remove.size(), 4u);
+}
+
+TEST(DefaultPolicyTest, ExplainsARecurringReserve) {
+  DefaultPolicy p;
+  const util::Time mon(std::chrono::seconds(1704067200));
+  p.Observe({Observation::Kind::kJobQueued, mon, {}});  // history from Monday 00:00
+  // Monday and Tuesday at 02:00: 40 jobs, finished by 02:20.
+  for (int d = 0; d < 2; ++d) {
+    for (int i = 0; i < 40; ++i) p.Observe({Observation::Kind::kJobQueued, mon + std::chrono::hours(24 * d + 2), {}});
+    for (int i = 0; i < 40; ++i)
+      p.Observe({Observation::Kind::kJobFinished, mon + std::chrono::hours(24 * d + 2) + std::chrono::minutes(20), {}});
+  }
+  IdleFleet f(0, mon);
+  const util::Time wed = mon + std::chrono::hours(48 + 1) + std::chrono::minutes(55);
+  Plan plan = p.Decide(f.View(wed, 0));
+  EXPECT_EQ(plan.launch, 40) << plan.reason;
+  EXPECT_NE(plan.reason.find("recurring 40"), std::string::npos) << plan.reason;
+  EXPECT_NE(plan.reason.find("by recurring burst"), std::string::npos) << plan.reason;
 }
 
 TEST(DefaultPolicyTest, LearnsTheDailyRhythm) {

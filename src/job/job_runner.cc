@@ -188,11 +188,12 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
 
   // Runs one stage script; returns its exit code or a non-OK status (system failure or
   // cancellation), reported through `failure` by the caller.
-  auto run_stage = [&](const std::string& name, bool user_script, const std::string& script,
-                       bool script_step) -> util::Result<int> {
+  auto run_stage = [&](const std::string& name, bool user_script, const std::string& script, bool script_step,
+                       bool helper_tools = true) -> util::Result<int> {
     util::CancelToken& token = gate->Begin(script_step);
-    util::Result<int> r = token.cancelled() ? util::Result<int>(util::Status::Cancelled(gate->reason()))
-                                            : executor_.Run({name, user_script, script}, trace, token);
+    util::Result<int> r = token.cancelled()
+                              ? util::Result<int>(util::Status::Cancelled(gate->reason()))
+                              : executor_.Run({name, user_script, script, helper_tools}, trace, token);
     gate->End();
     return r;
   };
@@ -248,7 +249,8 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
     trace.SectionStart("get_sources", "Getting source from Git repository");
     int attempts = std::clamp(std::atoi(vars.GetOr("GET_SOURCES_ATTEMPTS", "1").c_str()), 1, 10);
     for (int a = 1; a <= attempts; ++a) {
-      util::Result<int> r = run_stage("get_sources", false, helper_scripts->GetSources(), true);
+      util::Result<int> r =
+          run_stage("get_sources", false, helper_scripts->GetSources(), true, helper_scripts->GetSourcesNeedsGit());
       if (r.ok() && *r == 0) break;
       if (a == attempts || !r.ok() || gate->abort() != Why::kNone) {
         stage_failed(r, "get_sources");
@@ -360,7 +362,7 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
   if (gate->abort() == Why::kNone) {
     trace.SectionStart("cleanup_file_variables", "Cleaning up project directory and file based variables");
     const util::CancelToken& token = gate->Begin(false);
-    (void)executor_.Run({"cleanup_file_variables", false, helper_scripts->CleanupFileVariables()}, trace, token);
+    (void)executor_.Run({"cleanup_file_variables", false, helper_scripts->CleanupFileVariables(), false}, trace, token);
     gate->End();
     trace.SectionEnd("cleanup_file_variables");
   }

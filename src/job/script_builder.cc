@@ -154,6 +154,16 @@ void ScriptBuilder::WriteCheckout(ShellWriter& w) const {
   }
 }
 
+bool ScriptBuilder::GetSourcesNeedsGit() const {
+  std::string strategy = GitStrategy();
+  if (strategy != "none" && strategy != "empty") return true;
+  if (!runner_.pre_get_sources_script.empty() || !runner_.post_get_sources_script.empty()) return true;
+  for (const auto& h : job_.hooks) {
+    if (h.name == "pre_get_sources_script" || h.name == "post_get_sources_script") return true;
+  }
+  return false;
+}
+
 std::string ScriptBuilder::GetSources() const {
   ShellWriter w(shell_);
   WriteExports(w, vars_);

@@ -41,6 +41,9 @@ class ScriptBuilder {
   // GIT_SUBMODULE_STRATEGY (none, normal, recursive), then job and config
   // post_get_sources hooks.
   std::string GetSources() const;
+  // Whether GetSources needs the helper environment: git for clone/fetch, or hooks an
+  // administrator wrote for it. GIT_STRATEGY none/empty without hooks is plain sh.
+  bool GetSourcesNeedsGit() const;
   // Stage step_<name>: config pre_build_script, the step's commands, config
   // post_build_script, in the project dir.
   std::string Step(const gitlab::Step& step) const;

@@ -30,6 +30,17 @@ bool CancelToken::WaitFor(std::chrono::nanoseconds d) const {
   return cv_.wait_for(l, d, [&] { return cancelled_; });
 }
 
+bool CancelToken::WaitUntilCancelledOr(const std::function<bool()>& stop) const {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [&] { return cancelled_ || stop(); });
+  return cancelled_;
+}
+
+void CancelToken::Wake() const {
+  { std::lock_guard<std::mutex> l(mu_); }  // a sleeper is either waiting or will see the change
+  cv_.notify_all();
+}
+
 void CancelToken::OnCancel(std::function<void()> fn) const {
   {
     std::lock_guard<std::mutex> l(mu_);

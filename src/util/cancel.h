@@ -25,6 +25,11 @@ class CancelToken {
   // Sleeps up to `d`; returns true if cancelled (before or during the wait).
   bool WaitFor(std::chrono::nanoseconds d) const;
 
+  // Sleeps until cancelled or until `stop()`, evaluated under the token's lock, is true;
+  // returns whether cancelled. Wake() makes sleepers evaluate `stop` again.
+  bool WaitUntilCancelledOr(const std::function<bool()>& stop) const;
+  void Wake() const;
+
   // Runs `fn` on Cancel (at once if already cancelled). Callbacks must be quick and must
   // outlive nothing they capture: the token owner keeps them alive until destruction.
   void OnCancel(std::function<void()> fn) const;

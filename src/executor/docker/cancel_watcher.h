@@ -22,6 +22,7 @@ class CancelWatcher {
   bool fired() const { return fired_.load(); }
 
  private:
+  const util::CancelToken& token_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> fired_{false};
   std::thread thread_;

@@ -2,22 +2,17 @@
 
 #include <unistd.h>
 
-#include <random>
-
 #include "executor/docker/abort_handle.h"
 #include "executor/docker/cancel_watcher.h"
 #include "executor/docker/image_pull.h"
 #include "executor/docker/image_ref.h"
 #include "executor/docker/labels.h"
-#include "executor/docker/multiplexed_stream.h"
 #include "executor/docker/pull_policy.h"
 #include "executor/docker/resource_units.h"
-#include "executor/docker/tar_builder.h"
+#include "util/random_hex.h"
 
 namespace executor::docker {
 namespace {
-
-constexpr char kScriptDir[] = ".spotrunner";  // under "/" of each container
 
 // Docker names allow [a-zA-Z0-9][a-zA-Z0-9_.-]*.
 std::string Sanitize(const std::string& s) {
@@ -26,12 +21,11 @@ std::string Sanitize(const std::string& s) {
   return out.empty() ? "x" : out;
 }
 
-std::string RandomHex(size_t n) {
-  std::random_device rd;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += kHex[rd() & 15];
-  return out;
+// Whether a container user ("name", "uid", "name:group", "uid:gid", "" = the image's
+// default, which the engine runs as root unless the image says otherwise) is root.
+bool IsRootUser(const std::string& user) {
+  std::string name = user.substr(0, user.find(':'));
+  return name.empty() || name == "root" || name == "0";
 }
 
 util::Status CancelledStatus(const util::CancelToken& cancel) {
@@ -44,7 +38,7 @@ bool IsNotFound(const util::Status& s) { return s.code() == util::Status::Code::
 }  // namespace
 
 DockerExecutor::DockerExecutor(const config::RunnerConfig& cfg, std::unique_ptr<util::StreamDialer> dialer)
-    : cfg_(cfg), dialer_(std::move(dialer)), engine_(*dialer_), instance_(RandomHex(10)) {
+    : cfg_(cfg), dialer_(std::move(dialer)), engine_(*dialer_), instance_(util::RandomHex(10)) {
   labels_[labels::kManaged] = "true";
   labels_[labels::kInstance] = instance_;
   labels_[labels::kPid] = std::to_string(getpid());
@@ -99,7 +93,8 @@ util::Status DockerExecutor::Prepare(const PrepareRequest& req, OutputSink& out,
 
   SR_RETURN_IF_ERROR(CreateVolumes());
   if (cancel.cancelled()) return CancelledStatus(cancel);
-  SR_RETURN_IF_ERROR(DetectShell());
+  auto job = Session(true);
+  if (!job.ok()) return job.status();
   prepared_ = true;
   return util::Status::Ok();
 }
@@ -131,43 +126,53 @@ util::Status DockerExecutor::CreateVolumes() {
   return util::Status::Ok();
 }
 
-util::Status DockerExecutor::DetectShell() {
-  if (cfg_.shell == "sh") {
-    shell_ = "sh";
-    return util::Status::Ok();
+util::Result<StageSession*> DockerExecutor::Session(bool job_image) {
+  std::unique_ptr<StageSession>& slot = job_image ? job_session_ : helper_session_;
+  if (slot) return slot.get();  // Run drops a session that stopped being usable
+  auto spec = SpecFor(job_image);
+  if (!spec.ok()) return spec.status();
+  auto session = StageSession::Create(engine_, *spec);
+  if (!session.ok()) return session.status();
+  containers_.insert((*session)->id());
+  if (job_image && !job_inspected_) {  // who runs the job's scripts, and with which shell
+    job_inspected_ = true;
+    job_runs_as_root_ = IsRootUser(spec->user);
+    if (spec->user.empty()) {
+      auto info = engine_.InspectImage(job_image_);
+      job_runs_as_root_ = info.ok() && IsRootUser(info->user);
+    }
+    if (cfg_.shell != "sh") {
+      auto bash = engine_.PathExists((*session)->id(), "/bin/bash");
+      if (!bash.ok()) {
+        RemoveContainer((*session)->id());
+        return bash.status().WithContext("detecting the shell of the job image");
+      }
+      shell_ = *bash ? "bash" : "sh";
+    }
   }
-  ContainerSpec probe;
-  probe.name = "spotrunner-" + Sanitize(prep_.runner_short_token) + "-" + std::to_string(prep_.job_id) + "-" +
-               instance_ + "-probe";
-  probe.image = job_image_;
-  probe.cmd = {"true"};
-  probe.labels = labels_;
-  probe.labels[labels::kRole] = "probe";
-  probe.network_mode = "none";
-  auto id = engine_.CreateContainer(probe);
-  if (!id.ok()) return id.status().WithContext("detecting the shell of the job image");
-  containers_.insert(*id);
-  auto bash = engine_.PathExists(*id, "/bin/bash");
-  RemoveContainer(*id);
-  if (!bash.ok()) return bash.status().WithContext("detecting the shell of the job image");
-  shell_ = *bash ? "bash" : "sh";
-  return util::Status::Ok();
+  if (util::Status s = (*session)->Start(); !s.ok()) {
+    RemoveContainer((*session)->id());
+    return s;
+  }
+  slot = std::move(*session);
+  return slot.get();
 }
 
-util::Result<ContainerSpec> DockerExecutor::SpecFor(const RunRequest& req, const std::string& name) {
+util::Result<ContainerSpec> DockerExecutor::SpecFor(bool job_image) {
   const config::DockerConfig& d = cfg_.docker;
+  const std::string role = job_image ? "build" : "helper";
   ContainerSpec s;
-  s.name = name;
+  s.name = "spotrunner-" + Sanitize(prep_.runner_short_token) + "-" + std::to_string(prep_.job_id) + "-" + instance_ +
+           "-" + role + "-" + std::to_string(++containers_made_);
   s.labels = Labels(d.container_labels.begin(), d.container_labels.end());
   for (const auto& [k, v] : labels_) s.labels[k] = v;
-  s.labels[labels::kStage] = req.stage;
-  s.labels[labels::kRole] = req.user_script ? "build" : "helper";
+  s.labels[labels::kRole] = role;
   s.binds = binds_;
   s.network_mode = d.network_mode;
   s.working_dir = BuildsRoot();
   s.dns = d.dns;
   s.extra_hosts = d.extra_hosts;
-  if (!req.user_script) {
+  if (!job_image) {
     s.image = helper_image_;
     return s;
   }
@@ -192,53 +197,18 @@ util::Result<ContainerSpec> DockerExecutor::SpecFor(const RunRequest& req, const
 util::Result<int> DockerExecutor::Run(const RunRequest& req, OutputSink& out, const util::CancelToken& cancel) {
   if (!prepared_) return util::Status::FailedPrecondition("docker executor: Run before a successful Prepare");
   if (cancel.cancelled()) return CancelledStatus(cancel);
-  const int n = ++runs_;
-  const std::string stage = Sanitize(req.stage) + "-" + std::to_string(n);
-  const std::string file = std::string(kScriptDir) + "/" + stage + ".sh";
-  auto spec = SpecFor(req, "spotrunner-" + Sanitize(prep_.runner_short_token) + "-" + std::to_string(prep_.job_id) +
-                               "-" + instance_ + "-" + stage);
-  if (!spec.ok()) return spec.status();
-  spec->cmd = {shell_, "/" + file};
-  auto tar = BuildTar({{kScriptDir, "", 0755, true}, {file, req.script, 0644, false}});
-  if (!tar.ok()) return tar.status();
-
-  auto id = engine_.CreateContainer(*spec);
-  if (!id.ok()) return id.status();
-  containers_.insert(*id);
-  util::Result<int> result = util::Status::Internal("not run");
-  if (util::Status s = engine_.PutArchive(*id, "/", *tar); !s.ok()) {
-    result = s.WithContext("copying the " + req.stage + " script into the container");
-  } else {
-    result = RunContainer(*id, out, cancel);
+  // Runner work that needs no helper tools runs in the job's container when it runs as
+  // root (a job user could not make the build directories); the helper scripts are sh.
+  const bool in_job_image = req.user_script || (!req.needs_helper_tools && job_runs_as_root_);
+  auto session = Session(in_job_image);
+  if (!session.ok()) return session.status().WithContext("starting the container for " + req.stage);
+  util::Result<int> r = (*session)->Run(req.user_script ? shell_ : "sh", req.script, out, cancel);
+  if (!(*session)->usable()) {  // killed by the cancel or dead: gone now, not at Cleanup
+    std::unique_ptr<StageSession>& slot = in_job_image ? job_session_ : helper_session_;
+    RemoveContainer(slot->id());
+    slot.reset();
   }
-  RemoveContainer(*id);
-  return result;
-}
-
-util::Result<int> DockerExecutor::RunContainer(const std::string& id, OutputSink& out, const util::CancelToken& cancel) {
-  auto attach = engine_.Attach(id);  // before start: no output can be missed
-  if (!attach.ok()) return attach.status();
-  AbortHandle abort;
-  AbortHandle::Registration reg(&abort, attach->get());
-  CancelWatcher watcher(cancel, [this, &abort, &id] {
-    abort.Abort();
-    (void)engine_.KillContainer(id);
-  });
-  if (util::Status s = engine_.StartContainer(id); !s.ok()) {
-    if (cancel.cancelled()) return CancelledStatus(cancel);
-    return s;
-  }
-  if (cancel.cancelled()) (void)engine_.KillContainer(id);  // the watcher may have been early
-
-  FrameDecoder decoder([&out](StreamKind, std::string_view bytes) { out.Write(bytes); });
-  util::Status read = (*attach)->ReadBody([&decoder](std::string_view bytes) {
-    decoder.Feed(bytes);
-    return true;
-  });
-  auto code = engine_.WaitContainer(id, &abort);
-  if (cancel.cancelled()) return CancelledStatus(cancel);
-  if (!read.ok()) return read.WithContext("streaming the container's output");
-  return code;
+  return r;
 }
 
 void DockerExecutor::RemoveContainer(const std::string& id) {
@@ -249,6 +219,8 @@ void DockerExecutor::RemoveContainer(const std::string& id) {
 void DockerExecutor::Cleanup() {
   bool touched = !containers_.empty() || !volumes_.empty() || labels_.count(labels::kJobId);
   if (!touched) return;
+  job_session_.reset();
+  helper_session_.reset();
   for (const std::string& id : std::set<std::string>(containers_)) RemoveContainer(id);
   std::vector<std::string> mine = {std::string(labels::kManaged) + "=true",
                                    std::string(labels::kInstance) + "=" + instance_};

@@ -1,10 +1,13 @@
 #pragma once
-// The docker executor: each stage runs in a fresh container, from the job's image for the
-// job's own scripts and from the helper image for runner work (git, cache, artifacts).
-// Both share per-job volumes for the builds root (and /cache), so what get_sources cloned
-// is there in step_script. Scripts reach a container by PUT archive (never a bind mount
-// of this host), output is streamed live through attach. Speaks only the Engine API over
-// the dialer's streams, so the daemon may be local or behind an SSH channel.
+// The docker executor: a job's stages run in two long-lived containers (stage_session.h),
+// one from the job's image for the job's own scripts and one from the helper image for
+// runner work (git, cache, artifacts), started when first needed. Runner work that plain
+// sh can do runs in the job's container when it runs as root, so a job without sources,
+// cache or artifacts starts one container. Both share per-job volumes for the builds root
+// (and /cache), so what get_sources cloned is there in step_script. Scripts reach a
+// container on its attached stdin (never a bind mount of this host), output is streamed
+// live through attach. Speaks only the Engine API over the dialer's streams, so the daemon may
+// be local or behind an SSH channel.
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -13,6 +16,7 @@
 
 #include "config/config.h"
 #include "executor/docker/engine_client.h"
+#include "executor/docker/stage_session.h"
 #include "executor/executor.h"
 #include "util/byte_stream.h"
 
@@ -41,13 +45,13 @@ class DockerExecutor final : public Executor {
 
   // Checks the daemon, makes the job image (req.image.name, else [runners.docker] image)
   // present per the pull policies and the helper image if not present, creates the
-  // per-job volumes and detects the shell. Fails with kInvalidArgument when there is no
+  // per-job volumes, detects the shell and starts the job's container. Fails with kInvalidArgument when there is no
   // image or a pull policy is not allowed, kNotFound when an image cannot be had,
   // kUnavailable when the daemon does not answer, kCancelled when `cancel` fired.
   util::Status Prepare(const PrepareRequest& req, OutputSink& out, const util::CancelToken& cancel) override;
-  // Creates the stage's container, copies the script in, attaches, starts, streams the
-  // output to `out` and returns the exit code. On cancel the container is killed at once
-  // and kCancelled returned. The container is removed before Run returns.
+  // Runs the stage in the job's or the helper's container (started on first use, and
+  // again after a cancel killed it), streams the output to `out` and returns the exit
+  // code. On cancel the container is killed at once and kCancelled returned.
   // REQUIRES: Prepare succeeded.
   util::Result<int> Run(const RunRequest& req, OutputSink& out, const util::CancelToken& cancel) override;
   // Removes the containers and volumes this executor made. Idempotent.
@@ -59,9 +63,9 @@ class DockerExecutor final : public Executor {
 
  private:
   util::Status CreateVolumes();
-  util::Status DetectShell();
-  util::Result<ContainerSpec> SpecFor(const RunRequest& req, const std::string& name);
-  util::Result<int> RunContainer(const std::string& id, OutputSink& out, const util::CancelToken& cancel);
+  // The running session for the job's image or the helper's; starts one when needed.
+  util::Result<StageSession*> Session(bool job_image);
+  util::Result<ContainerSpec> SpecFor(bool job_image);
   void RemoveContainer(const std::string& id);
 
   config::RunnerConfig cfg_;
@@ -77,7 +81,10 @@ class DockerExecutor final : public Executor {
   std::vector<std::string> binds_;
   std::vector<std::string> volumes_;  // created, not yet removed
   std::set<std::string> containers_;  // created, not yet removed
-  int runs_ = 0;
+  std::unique_ptr<StageSession> job_session_, helper_session_;
+  bool job_inspected_ = false;  // user and shell known
+  bool job_runs_as_root_ = true;
+  int containers_made_ = 0;  // numbers container names
 };
 
 }  // namespace executor::docker

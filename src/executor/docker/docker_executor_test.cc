@@ -100,7 +100,21 @@ TEST_F(DockerExecutorTest, RunsScriptAndReturnsExitCode) {
   EXPECT_EQ(text.size(), std::string("hello\noops\n").size()) << text;
   EXPECT_NE(text.find("hello\n"), std::string::npos) << text;
   EXPECT_NE(text.find("oops\n"), std::string::npos) << text;
-  EXPECT_EQ(ContainersLeft(), 0u);  // each stage's container goes when the stage ends
+  EXPECT_EQ(ContainersLeft(), 1u);  // the job's container serves every stage
+
+  // The next stage runs in the same container: it sees what the last one left, gets its
+  // own exit code, and output without a final newline arrives whole.
+  RecordingSink second;
+  code = ex->Run(RunRequest{"step_more", true, "touch /builds/mark\nprintf no-newline\n"}, second, cancel_);
+  ASSERT_OK(code);
+  EXPECT_EQ(*code, 0);
+  EXPECT_EQ(second.text(), "no-newline");
+  RecordingSink third;
+  code = ex->Run(RunRequest{"after_script", true, "test -f /builds/mark && echo kept; false\n"}, third, cancel_);
+  ASSERT_OK(code);
+  EXPECT_EQ(*code, 1);
+  EXPECT_EQ(third.text(), "kept\n");
+  EXPECT_EQ(ContainersLeft(), 1u);
 
   ex->Cleanup();
   EXPECT_EQ(ContainersLeft(), 0u);
@@ -122,9 +136,37 @@ TEST_F(DockerExecutorTest, HelperWritesBuildsVolumeJobImageReadsIt) {
   ASSERT_OK(step);
   EXPECT_EQ(*step, 0) << b.text();
   EXPECT_EQ(b.text(), "from-helper\n/builds\n/cache\n");
+  EXPECT_EQ(ContainersLeft(), 2u);  // the job's and the helper's
   ex.reset();  // the destructor cleans up too
   EXPECT_EQ(ContainersLeft(), 0u);
   EXPECT_EQ(VolumesLeft(), 0u);
+}
+
+TEST_F(DockerExecutorTest, RunnerWorkWithoutHelperToolsRunsInTheJobContainer) {
+  auto ex = Make();
+  ASSERT_OK(ex->Prepare(req_, out_, cancel_));
+  RecordingSink o;
+  RunRequest plain{"get_sources", false, "mkdir -p /builds/g/p && echo made\n"};
+  plain.needs_helper_tools = false;
+  auto code = ex->Run(plain, o, cancel_);
+  ASSERT_OK(code);
+  EXPECT_EQ(*code, 0);
+  EXPECT_EQ(o.text(), "made\n");
+  EXPECT_EQ(ContainersLeft(), 1u);  // no helper container was needed
+
+  // A job image that runs as another user could not make the build directories.
+  req_.image.user = "nobody";
+  auto as_nobody = Make();
+  ASSERT_OK(as_nobody->Prepare(req_, out_, cancel_));
+  RecordingSink who;
+  code = as_nobody->Run(RunRequest{"step_script", true, "id -un\n"}, who, cancel_);
+  ASSERT_OK(code);
+  EXPECT_EQ(who.text(), "nobody\n");
+  RecordingSink root;
+  code = as_nobody->Run(plain, root, cancel_);
+  ASSERT_OK(code);
+  EXPECT_EQ(*code, 0) << root.text();
+  EXPECT_EQ(ContainersLeft(), 3u);  // the first job's, and this one's build and helper
 }
 
 TEST_F(DockerExecutorTest, DetectsBashAndHonoursDisableCacheAndBuildsDir) {
@@ -204,10 +246,17 @@ TEST_F(DockerExecutorTest, CancelKillsTheContainerQuickly) {
   EXPECT_EQ(code.status().message(), "job cancelled: canceled by the user");
   EXPECT_LT(returned_at - cancelled_at, std::chrono::seconds(5));
   EXPECT_EQ(o.text(), "started\n");
-  EXPECT_EQ(ContainersLeft(), 0u);
+  EXPECT_EQ(ContainersLeft(), 0u);  // the killed container is removed at once
   // A cancelled token stops later stages before they start.
   EXPECT_EQ(ex->Run(RunRequest{"after_script", true, "true"}, o, cancel_).status().code(),
             util::Status::Code::kCancelled);
+  // A stage after a cancel (after_script of a graceful cancel) gets a new container.
+  util::CancelToken fresh;
+  RecordingSink after;
+  auto again = ex->Run(RunRequest{"after_script", true, "echo after\n"}, after, fresh);
+  ASSERT_OK(again);
+  EXPECT_EQ(after.text(), "after\n");
+  EXPECT_EQ(ContainersLeft(), 1u);
   ex->Cleanup();
   EXPECT_EQ(VolumesLeft(), 0u);
 }

@@ -176,6 +176,7 @@ util::Result<ImageInfo> EngineClient::InspectImage(const std::string& ref) {
   info.id = Str(*j, "Id");
   info.os = Str(*j, "Os");
   info.architecture = Str(*j, "Architecture");
+  if (auto it = j->find("Config"); it != j->end() && it->is_object()) info.user = Str(*it, "User");
   if (auto it = j->find("RepoTags"); it != j->end() && it->is_array()) {
     for (const auto& t : *it) {
       if (t.is_string()) info.repo_tags.push_back(t.get<std::string>());
@@ -240,11 +241,12 @@ util::Result<std::string> EngineClient::CreateContainer(const ContainerSpec& spe
   if (!spec.working_dir.empty()) cfg["WorkingDir"] = spec.working_dir;
   if (!spec.user.empty()) cfg["User"] = spec.user;
   cfg["Labels"] = spec.labels;
-  cfg["AttachStdin"] = false;
+  cfg["AttachStdin"] = spec.open_stdin;
   cfg["AttachStdout"] = true;
   cfg["AttachStderr"] = true;
   cfg["Tty"] = false;
-  cfg["OpenStdin"] = false;
+  cfg["OpenStdin"] = spec.open_stdin;
+  cfg["StdinOnce"] = false;
   json host = json::object();
   host["Binds"] = StringArray(spec.binds);
   if (!spec.network_mode.empty()) host["NetworkMode"] = spec.network_mode;
@@ -299,12 +301,12 @@ util::Result<bool> EngineClient::PathExists(const std::string& id, const std::st
   return r.status();
 }
 
-util::Result<std::unique_ptr<HttpExchange>> EngineClient::Attach(const std::string& id) {
+util::Result<std::unique_ptr<HttpExchange>> EngineClient::Attach(const std::string& id, bool with_stdin) {
   std::unique_ptr<HttpExchange> ex;
   HttpResponseHead head;
-  SR_RETURN_IF_ERROR(Open("container attach",
-                          HttpRequest{"POST", "/containers/" + P(id) + "/attach?stream=1&stdout=1&stderr=1", {}, ""},
-                          &ex, &head));
+  std::string target = "/containers/" + P(id) + "/attach?stream=1&stdout=1&stderr=1";
+  if (with_stdin) target += "&stdin=1";
+  SR_RETURN_IF_ERROR(Open("container attach", HttpRequest{"POST", target, {}, ""}, &ex, &head));
   return ex;
 }
 

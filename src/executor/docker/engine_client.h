@@ -55,10 +55,11 @@ class EngineClient {
   // HEAD /containers/{id}/archive?path=: whether `path` exists in the container (which may
   // be created and not started).
   util::Result<bool> PathExists(const std::string& id, const std::string& path);
-  // POST /containers/{id}/attach?stream=1&stdout=1&stderr=1 (before start, so no output is
-  // lost). Returns the exchange positioned at the multiplexed body (see FrameDecoder),
-  // which ends when the container stops.
-  util::Result<std::unique_ptr<HttpExchange>> Attach(const std::string& id);
+  // POST /containers/{id}/attach?stream=1&stdout=1&stderr=1[&stdin=1] (before start, so no
+  // output is lost). Returns the exchange positioned at the multiplexed body (see
+  // FrameDecoder), which ends when the container stops; with `with_stdin` (and a container
+  // created with open_stdin) HttpExchange::Write feeds the container's stdin.
+  util::Result<std::unique_ptr<HttpExchange>> Attach(const std::string& id, bool with_stdin = false);
   // GET /containers/{id}/logs?stdout=1&stderr=1[&follow=1]: the multiplexed log to `sink`.
   util::Status Logs(const std::string& id, bool follow, const BodySink& sink, AbortHandle* abort = nullptr);
   util::Status StartContainer(const std::string& id);

@@ -22,6 +22,7 @@ struct ContainerSpec {
   std::string user;
   Labels labels;
   std::string platform;  // "" = the daemon's
+  bool open_stdin = false;  // stdin stays open for an attach with stdin (not closed after it)
 
   // HostConfig
   std::vector<std::string> binds;  // "volume:/builds", "/host:/ctr:ro"
@@ -40,6 +41,7 @@ struct ImageInfo {
   std::vector<std::string> repo_tags;
   std::string os;
   std::string architecture;
+  std::string user;  // Config.User: who the image's processes run as ("" = root)
 };
 
 struct ContainerSummary {

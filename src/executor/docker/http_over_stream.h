@@ -57,8 +57,13 @@ class HttpExchange {
   // or truncated head. REQUIRES: after Send.
   util::Result<HttpResponseHead> ReadHead();
   // Streams the body to `sink` until it ends (per the head's framing) or `sink` returns
-  // false. A truncated body is kIOError. REQUIRES: after ReadHead, at most once.
+  // false. A truncated body is kIOError. REQUIRES: after ReadHead, at most once, except
+  // for a body that runs to the end of the stream (a hijacked one), which the next call
+  // resumes: each piece reached the sink whole.
   util::Status ReadBody(const BodySink& sink);
+  // Writes raw bytes on a hijacked connection (a container's attached stdin).
+  // REQUIRES: after ReadHead of a hijacked answer.
+  util::Status Write(std::string_view bytes) { return stream_->WriteAll(bytes); }
   // ReadBody into a string; kResourceExhausted when it passes `limit` bytes.
   util::Result<std::string> ReadBodyString(size_t limit = 64 << 20);
 
