@@ -34,6 +34,7 @@ demo: build services
 
 bench: build services
 	@bash scripts/bench.sh
+	@bash bench/cache_bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

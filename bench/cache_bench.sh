@@ -7,7 +7,7 @@
 # Usage: cache_bench.sh [BUILD_DIR]   (default: build); SR_BENCH_BIG_MB overrides 500.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${1:-$root/build}
+build=$(cd "${1:-$root/build}" && pwd)
 bin=$build/spotrunner
 big_mb=${SR_BENCH_BIG_MB:-500}
 [[ -x $bin ]] || { echo "cache_bench: $bin is missing (build the spotrunner target)" >&2; exit 1; }
@@ -37,6 +37,13 @@ for _ in $(seq 1 150); do
 done
 [[ -n $port ]] || { echo "cache_bench: s3rver did not start" >&2; exit 1; }
 base=http://127.0.0.1:$port/bench
+# Warm s3rver up (its first requests are slow), so that whichever side runs first is not
+# charged for it.
+head -c 1M /dev/urandom >"$work/warm.bin"
+for i in 1 2 3; do
+  curl -sSf -T "$work/warm.bin" "$base/warm$i" >/dev/null
+  curl -sSf -o /dev/null "$base/warm$i"
+done
 
 echo "cache_bench: making the data sets (20000 small files; one ${big_mb} MB file)"
 mkdir -p "$work/small/tree" "$work/big/tree"

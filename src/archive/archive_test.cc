@@ -201,6 +201,27 @@ TEST_F(ArchiveTest, RefusesWritingThroughAnExistingSymlink) {
   EXPECT_FALSE(fs::exists(dir_.path() / "outside/f"));
 }
 
+// Existing files are replaced; a symbolic link where a file is restored is replaced by
+// the file, never followed.
+TEST_F(ArchiveTest, ReplacesExistingFilesAndLinksWithoutFollowingThem) {
+  for (Format f : {Format::kZip, Format::kTarZstd}) {
+    testutil::TempDir d;
+    fs::path out = d.path() / "dst", outside = d.path() / "outside.txt";
+    Write(src() / "a.txt", "new-a");
+    Write(src() / "b.txt", "new-b");
+    Write(out / "a.txt", "old-a with more bytes than the new one");
+    Write(outside, "outside stays");
+    fs::create_symlink(outside, out / "b.txt");
+    std::string zip = (d.path() / "r.archive").string();
+    ASSERT_OK(WriteArchive(src().string(), {"a.txt", "b.txt"}, f, Level::kDefault, zip));
+    ASSERT_OK(ExtractArchive(zip, out.string()));
+    EXPECT_EQ(Read(out / "a.txt"), "new-a");
+    EXPECT_FALSE(fs::is_symlink(out / "b.txt"));
+    EXPECT_EQ(Read(out / "b.txt"), "new-b");
+    EXPECT_EQ(Read(outside), "outside stays");
+  }
+}
+
 TEST_F(ArchiveTest, CorruptAndTruncatedArchivesFailWithAMessage) {
   Write(src() / "f", std::string(200000, 'q'));
   ASSERT_OK(WriteArchive(src().string(), {"f"}, Format::kZip, Level::kFastest, file("ok.zip").string()));

@@ -24,6 +24,15 @@ constexpr size_t kChunk = 1 << 20;
 
 std::string Errno() { return std::strerror(errno); }
 
+// libarchive's message for a disk write, with the system's reason ("No space left on device").
+std::string DiskError(::archive* a) {
+  std::string m = ErrorOf(a);
+  int e = archive_errno(a);
+  std::string why = e > 0 ? std::strerror(e) : "";
+  if (!why.empty() && m.find(why) == std::string::npos) m += " (" + why + ")";
+  return m;
+}
+
 // Guards writes below one directory: every parent of an entry must be a real directory
 // (never a symbolic link). Directories found safe are remembered.
 class SafeTree {
@@ -69,7 +78,10 @@ util::Result<ExtractStats> ExtractLibarchive(const std::string& path, Format for
     return util::Status::IOError("cannot read archive \"" + path + "\" (corrupt or truncated?): " + ErrorOf(a.get()));
   }
   WriteHandle disk(archive_write_disk_new());
-  archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_UNLINK |
+  // No ARCHIVE_EXTRACT_UNLINK: libarchive creates each file exclusively and only when
+  // something is in the way removes it (a file or symbolic link, never followed) and
+  // creates it again; unlinking first costs a failed syscall per entry of a fresh tree.
+  archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
                                                  ARCHIVE_EXTRACT_SECURE_NODOTDOT);
   ExtractStats stats;
   while (true) {
@@ -106,7 +118,7 @@ util::Result<ExtractStats> ExtractLibarchive(const std::string& path, Format for
     tree.Forget(*clean);
     archive_entry_copy_pathname(e, (tree.root() + "/" + *clean).c_str());
     if (archive_write_header(disk.get(), e) < ARCHIVE_WARN) {
-      return util::Status::IOError("cannot extract \"" + *clean + "\": " + ErrorOf(disk.get()));
+      return util::Status::IOError("cannot extract \"" + *clean + "\": " + DiskError(disk.get()));
     }
     if (archive_entry_size(e) > 0 || archive_entry_filetype(e) == AE_IFREG) {
       const void* buf;
@@ -119,14 +131,16 @@ util::Result<ExtractStats> ExtractLibarchive(const std::string& path, Format for
           return util::Status::IOError("archive \"" + path + "\" is corrupt or truncated in \"" + *clean +
                                        "\": " + ErrorOf(a.get()));
         }
-        if (archive_write_data_block(disk.get(), buf, size, offset) < ARCHIVE_WARN) {
-          return util::Status::IOError("cannot write \"" + *clean + "\": " + ErrorOf(disk.get()));
+        // libarchive reports a failed write(2) (a full disk) as ARCHIVE_WARN and would
+        // leave a file of the right size with a hole where the data should be.
+        if (archive_write_data_block(disk.get(), buf, size, offset) != ARCHIVE_OK) {
+          return util::Status::IOError("cannot write \"" + *clean + "\": " + DiskError(disk.get()));
         }
         stats.bytes += static_cast<int64_t>(size);
       }
     }
     if (archive_write_finish_entry(disk.get()) < ARCHIVE_WARN) {
-      return util::Status::IOError("cannot finish \"" + *clean + "\": " + ErrorOf(disk.get()));
+      return util::Status::IOError("cannot finish \"" + *clean + "\": " + DiskError(disk.get()));
     }
     ++stats.entries;
   }
@@ -217,6 +231,7 @@ util::Result<ExtractStats> ExtractGzip(const std::string& path, SafeTree& tree) 
 }  // namespace
 
 util::Result<ExtractStats> ExtractArchive(const std::string& archive_path, const std::string& target_dir) {
+  KeepAllocatorMemory();
   struct stat st;
   if (stat(archive_path.c_str(), &st) != 0) {
     return util::Status::NotFound("archive \"" + archive_path + "\" does not exist");

@@ -17,6 +17,13 @@ struct WriteFree {
 using ReadHandle = std::unique_ptr<::archive, ReadFree>;
 using WriteHandle = std::unique_ptr<::archive, WriteFree>;
 
+// Tells malloc to keep freed memory instead of returning it to the kernel at once: libarchive
+// allocates and frees a compressor state (about 256 KiB for deflate) per entry, and with
+// glibc's defaults each one grows the heap and trims it again, so the kernel zero-fills
+// fresh pages for every small file. Process-wide and idempotent; the helper verbs that
+// archive and extract are short-lived processes.
+void KeepAllocatorMemory();
+
 // archive_error_string, or "unknown error".
 std::string ErrorOf(::archive* a);
 

@@ -209,6 +209,7 @@ util::Result<WriteStats> WriteGzip(const std::string& root, const std::vector<st
 
 util::Result<WriteStats> WriteArchive(const std::string& root, const std::vector<std::string>& files,
                                       Format format, Level level, const std::string& out_path) {
+  KeepAllocatorMemory();
   util::Result<WriteStats> r = util::Status::Internal("not written");
   if (format == Format::kZip || format == Format::kTarZstd) {
     r = WriteLibarchive(root, files, format, level, out_path);

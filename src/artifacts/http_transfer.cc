@@ -87,6 +87,7 @@ DownloadResult DownloadToFile(util::HttpTransport& http, util::HttpRequest reque
   status_seen = r.status;
   out.status = status_seen;
   out.location = r.headers.GetOr("Location");
+  out.last_modified = r.headers.GetOr("Last-Modified");
   if (!write_error.empty()) {
     out.status = 0;
     out.error = write_error;

@@ -30,6 +30,7 @@ struct DownloadResult {
   int status = 0;             // 0 when the transport failed
   std::string error;          // transport error text, or the start of an error body
   std::string location;       // Location header of a redirect
+  std::string last_modified;  // Last-Modified header ("" when absent)
   int64_t bytes = 0;          // body bytes written to the file on 200
 };
 

@@ -1,7 +1,6 @@
 #include "cache/s3_presigner.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "cloud/aws/sigv4.h"
 
@@ -18,43 +17,6 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 }
 
 }  // namespace
-
-std::string EffectiveAuthenticationType(const config::CacheS3Config& s3) {
-  std::string t = Lower(s3.authentication_type);
-  if (!t.empty()) return t;
-  return !s3.server_address.empty() && !s3.access_key.empty() && !s3.secret_key.empty() ? "access-key" : "iam";
-}
-
-util::Result<cloud::aws::Credentials> StaticOrEnvironmentCredentials(const config::CacheS3Config& s3) {
-  cloud::aws::Credentials c;
-  std::string type = EffectiveAuthenticationType(s3);
-  if (type == "access-key") {
-    if (s3.access_key.empty() || s3.secret_key.empty()) {
-      return util::Status::InvalidArgument(
-          "[runners.cache.s3] AuthenticationType is access-key but AccessKey or SecretKey is empty");
-    }
-    c.access_key_id = s3.access_key;
-    c.secret_access_key = s3.secret_key;
-    c.session_token = s3.session_token;
-    c.source = "[runners.cache.s3]";
-    return c;
-  }
-  if (type != "iam") {
-    return util::Status::InvalidArgument("[runners.cache.s3] AuthenticationType \"" + s3.authentication_type +
-                                         "\" is not access-key or iam");
-  }
-  const char* id = std::getenv("AWS_ACCESS_KEY_ID");
-  const char* secret = std::getenv("AWS_SECRET_ACCESS_KEY");
-  if (!id || !*id || !secret || !*secret) {
-    return util::Status::NotFound(
-        "[runners.cache.s3] AuthenticationType iam: no credentials in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
-  }
-  c.access_key_id = id;
-  c.secret_access_key = secret;
-  if (const char* t = std::getenv("AWS_SESSION_TOKEN")) c.session_token = t;
-  c.source = "environment";
-  return c;
-}
 
 S3Presigner::S3Presigner(const config::CacheS3Config& s3, CredentialSource credentials, const util::Clock& clock)
     : s3_(s3), credentials_(std::move(credentials)), clock_(&clock) {}

@@ -30,17 +30,9 @@ struct PresignedUrl {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// Supplies credentials when a URL is made (IAM credentials rotate).
+// Supplies credentials when a URL is made (IAM credentials rotate); credential_source.h
+// makes one from [runners.cache.s3].
 using CredentialSource = std::function<util::Result<cloud::aws::Credentials>()>;
-
-// AuthenticationType as gitlab-runner derives it: the configured value lowercased, or
-// "access-key" when ServerAddress, AccessKey and SecretKey are all set, else "iam".
-std::string EffectiveAuthenticationType(const config::CacheS3Config& s3);
-
-// The credentials of `s3`: the static keys for access-key (SessionToken included), the
-// environment's AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN for iam.
-// InvalidArgument / NotFound say which key or variable is missing.
-util::Result<cloud::aws::Credentials> StaticOrEnvironmentCredentials(const config::CacheS3Config& s3);
 
 class S3Presigner {
  public:

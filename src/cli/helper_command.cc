@@ -15,6 +15,7 @@
 #include "artifacts/downloader.h"
 #include "artifacts/http_transfer.h"
 #include "artifacts/uploader.h"
+#include "cache/local_archive.h"
 #include "cli/common.h"
 
 namespace cli {
@@ -37,9 +38,9 @@ bool MakeParent(const std::string& file, std::ostream& log) {
   return !ec;
 }
 
-// Writes the selected files of `dir` to `out` (through a temporary file).
-util::Result<int64_t> Archive(const std::string& dir, const archives::FileSelection& sel, archives::Format format,
-                              archives::Level level, const std::string& out, std::ostream& log, bool* empty) {
+// The selected files of `dir`, with gitlab-runner's log lines about them.
+util::Result<std::vector<std::string>> Select(const std::string& dir, const archives::FileSelection& sel,
+                                              std::ostream& log) {
   auto files = archives::SelectFiles(dir, sel);
   if (!files.ok()) return files.status();
   for (const auto& w : files->warnings) log << "WARNING: " << w << "\n";
@@ -53,16 +54,30 @@ util::Result<int64_t> Archive(const std::string& dir, const archives::FileSelect
     if (n > 0) log << p << ": found " << n << " matching artifact files and directories\n";
   }
   if (sel.untracked) log << "untracked: found " << files->files.size() << " files and directories in all\n";
-  *empty = files->files.empty();
-  if (*empty) return int64_t{0};
+  return std::move(files->files);
+}
+
+// Writes `files` of `dir` to `out` through a temporary file beside it; the archive size.
+util::Result<int64_t> Write(const std::string& dir, const std::vector<std::string>& files, archives::Format format,
+                            archives::Level level, const std::string& out) {
   std::string tmp = out + ".tmp" + std::to_string(getpid());
-  auto stats = archives::WriteArchive(dir, files->files, format, level, tmp);
+  auto stats = archives::WriteArchive(dir, files, format, level, tmp);
   if (!stats.ok()) return stats.status();
   if (std::rename(tmp.c_str(), out.c_str()) != 0) {
     unlink(tmp.c_str());
     return util::Status::IOError("cannot move the archive to \"" + out + "\"");
   }
   return stats->output_bytes;
+}
+
+// Writes the selected files of `dir` to `out` (through a temporary file).
+util::Result<int64_t> Archive(const std::string& dir, const archives::FileSelection& sel, archives::Format format,
+                              archives::Level level, const std::string& out, std::ostream& log, bool* empty) {
+  auto files = Select(dir, sel, log);
+  if (!files.ok()) return files.status();
+  *empty = files->empty();
+  if (*empty) return int64_t{0};
+  return Write(dir, *files, format, level, out);
 }
 
 artifacts::TransferOptions Transfer(int minutes) {
@@ -103,6 +118,10 @@ int RunCacheExtractor(const CacheTransferOptions& o, const std::string& dir, std
       log << "WARNING: Failed to store the cache in " << o.file << "\n";
       return kExitFailure;
     }
+    // The object's time, so that an unchanged restore is not uploaded again (local_archive.h).
+    if (auto lm = cache::ParseHttpDate(d.last_modified)) {
+      if (util::Status s = cache::SetModificationTime(o.file, *lm); !s.ok()) log << "WARNING: " << s.message() << "\n";
+    }
   } else {
     log << "No URL provided, cache will not be downloaded from shared cache server. Instead a local version of "
            "cache will be extracted.\n";
@@ -125,23 +144,34 @@ int RunCacheArchiver(const CacheTransferOptions& o, const std::string& dir, std:
     log << "WARNING: No paths to archive.\n";
     return kExitFailure;
   }
-  auto format = archives::ParseFormat(Env("CACHE_COMPRESSION_FORMAT"));
-  if (!format.ok() || *format == archives::Format::kGzip || *format == archives::Format::kRaw) {
-    log << "WARNING: CACHE_COMPRESSION_FORMAT \"" << Env("CACHE_COMPRESSION_FORMAT") << "\" is not zip or tarzstd; using zip\n";
-    format = archives::Format::kZip;
-  }
-  if (!MakeParent(o.file, log)) return kExitFailure;
+  std::string warning;
+  archives::Format format = cache::CacheFormat(Env("CACHE_COMPRESSION_FORMAT"), &warning);
+  if (!warning.empty()) log << "WARNING: " << warning << "\n";
+  archives::Level level = cache::CacheLevel(Env("CACHE_COMPRESSION_LEVEL"), &warning);
+  if (!warning.empty()) log << "WARNING: " << warning << "\n";
   archives::FileSelection sel;
   sel.paths = o.paths;
   sel.untracked = o.untracked;
-  bool empty = false;
-  auto size = Archive(dir, sel, *format, archives::ParseLevel(Env("CACHE_COMPRESSION_LEVEL")), o.file, log, &empty);
-  if (!size.ok()) {
-    log << "WARNING: Failed to create cache: " << size.status().message() << "\n";
+  auto files = Select(dir, sel, log);
+  if (!files.ok()) {
+    log << "WARNING: Failed to create cache: " << files.status().message() << "\n";
     return kExitFailure;
   }
-  if (empty) {
+  if (files->empty()) {
     log << "WARNING: No files to archive: the cache is not created\n";
+    return kExitFailure;
+  }
+  auto up_to_date = cache::ArchiveUpToDate(dir, *files, o.file);
+  if (!up_to_date.ok()) log << "WARNING: " << up_to_date.status().message() << "\n";
+  if (up_to_date.ok() && *up_to_date) {
+    log << "Archive is up to date! No cached file changed since " << BaseName(o.file)
+        << " was made or restored: not archiving or uploading it again\n";
+    return kExitOk;
+  }
+  if (!MakeParent(o.file, log)) return kExitFailure;
+  auto size = Write(dir, *files, format, level, o.file);
+  if (!size.ok()) {
+    log << "WARNING: Failed to create cache: " << size.status().message() << "\n";
     return kExitFailure;
   }
   if (!o.url.empty()) {

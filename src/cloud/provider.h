@@ -88,6 +88,18 @@ class Provider {
   // implementation without an event source returns nothing (List() still reveals gone
   // instances by their absence).
   virtual std::vector<ProviderEvent> TakeEvents() = 0;
+
+  // Notices only the instance itself can see (AWS: the spot interruption notice in its
+  // metadata service). A shell command the caller runs over each ready instance's own
+  // connection at a bounded interval; "" (the default) = nothing to probe. Constant for
+  // the provider's life; no side effects.
+  virtual std::string InstanceProbeCommand() const { return ""; }
+  // The output of that command on instance `id`, read at `now`. Returns true when it held
+  // a notice not reported before; the next TakeEvents() then yields it (e.g.
+  // kInterruptionNotice). Never fails; the default ignores the output.
+  virtual bool OnInstanceProbe(const std::string& /*id*/, const std::string& /*output*/, util::Time /*now*/) {
+    return false;
+  }
 };
 
 inline const char* InstanceStateName(InstanceState s) {

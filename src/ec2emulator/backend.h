@@ -6,6 +6,7 @@
 // provider instance (network namespace + sshd).
 // Thread: called from the Runtime's one worker thread.
 #include <string>
+#include <vector>
 
 #include "ec2emulator/instance.h"
 #include "util/status.h"
@@ -19,6 +20,9 @@ struct LaunchRequest {
   std::string subnet_id;
   std::string address_hint;  // an address from the subnet (in-memory instances use it)
   bool spot = false;
+  // authorized_keys lines from the instance's user data (cloud-config); a backend that
+  // runs sshd opens the instance to these keys only.
+  std::vector<std::string> authorized_keys;
 };
 
 struct LaunchedInstance {

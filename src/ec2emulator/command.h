@@ -22,7 +22,8 @@ struct Ec2EmulatorCommandOptions {
   std::chrono::milliseconds tick{100};  // how often time-driven transitions are applied
   // "memory": instances are books only. "local": each instance is a `local` provider
   // instance (network namespace + sshd, fleet `local.fleet`) with its metadata served at
-  // 169.254.169.254 inside it. Default "memory".
+  // 169.254.169.254 inside it, opened only by the SSH keys of its cloud-config user data.
+  // Default "memory". (stack.h does the work; this runs it in the foreground.)
   std::string backend = "memory";
   cloud::local::LocalOptions local;
   std::FILE* out = stdout;

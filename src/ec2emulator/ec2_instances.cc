@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "ec2emulator/emulator.h"
+#include "ec2emulator/user_data.h"
 #include "ec2emulator/xml.h"
 
 namespace ec2emulator {
@@ -148,6 +149,11 @@ std::optional<ApiError> Emulator::RunInstances(const QueryParams& p, pugi::xml_n
   }
   if (auto err = ParseTagSpecifications(p, &plan.tags)) return err;
   plan.key_name = p.Get("KeyName");
+  if (const std::string* ud = p.Find("UserData")) {
+    auto decoded = DecodeUserData(*ud);
+    if (!decoded.ok()) return InvalidParameterValue(decoded.status().message());
+    plan.user_data = std::move(*decoded);
+  }
   plan.client_token = p.Get("ClientToken");
 
   if (!plan.client_token.empty()) {

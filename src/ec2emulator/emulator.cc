@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "ec2emulator/user_data.h"
 #include "ec2emulator/xml.h"
 
 namespace ec2emulator {
@@ -152,6 +153,7 @@ Instance& Emulator::LaunchLocked(const LaunchPlan& plan, int launch_index) {
   i.image_id = plan.image_id.empty() ? opt_.default_image_id : plan.image_id;
   i.instance_type = plan.instance_type;
   i.key_name = plan.key_name;
+  i.user_data = plan.user_data;
   i.client_token = plan.client_token;
   i.spot = plan.spot;
   if (plan.spot) i.spot_request_id = NewId("sir-", 8);
@@ -223,7 +225,7 @@ std::vector<BackendWork> Emulator::Tick() {
       BackendWork w;
       w.kind = BackendWork::Kind::kLaunch;
       w.instance_id = i.id;
-      w.launch = LaunchRequest{i.id, i.instance_type, i.zone, i.subnet_id, i.private_ip, i.spot};
+      w.launch = LaunchRequest{i.id, i.instance_type, i.zone, i.subnet_id, i.private_ip, i.spot, AuthorizedKeysOf(i.user_data)};
       work.push_back(std::move(w));
     } else if (i.state == InstanceState::kShuttingDown && i.launch_dispatched && !i.backend_handle.empty() &&
                !i.terminate_dispatched) {
@@ -336,6 +338,8 @@ nlohmann::json Emulator::InstancesJson() const {
                    {"tags", tags},
                    {"asg", i->asg_name},
                    {"backend_handle", i->backend_handle},
+                   {"key_name", i->key_name},
+                   {"user_data_keys", AuthorizedKeysOf(i->user_data).size()},
                    {"interruption_time", i->interruption_time ? IsoSeconds(*i->interruption_time) : ""}});
   }
   return out;

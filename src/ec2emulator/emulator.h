@@ -84,7 +84,8 @@ class Emulator {
   util::Status AddFault(const nlohmann::json& fault);
   void ClearFaults();
   nlohmann::json FaultsJson() const;
-  // [{id, state, type, zone, spot, private_ip, tags{}, asg, interruption_time}], launch order.
+  // [{id, state, type, zone, spot, private_ip, tags{}, asg, backend_handle, key_name,
+  //   user_data_keys, interruption_time}], launch order.
   nlohmann::json InstancesJson() const;
   // Sets the current spot price of a type (every zone); a new history point.
   util::Status SetSpotPrice(const std::string& instance_type, double price);
@@ -110,6 +111,7 @@ class Emulator {
   };
   struct LaunchPlan {
     std::string instance_type, subnet_id, image_id, key_name, client_token, reservation_id, asg_name;
+    std::string user_data;  // decoded
     bool spot = false;
     Tags tags;
   };

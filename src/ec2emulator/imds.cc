@@ -85,6 +85,7 @@ HttpReply Emulator::Imds(const std::string& instance_id, const std::string& meth
       return Text(200, "{\"noticeTime\": \"" + IsoSeconds(*i.rebalance_time) + "\"}");
     }
   }
+  if (path == "/latest/user-data" && !i.user_data.empty()) return Text(200, i.user_data);
   if (path == "/latest/dynamic/instance-identity/document") {
     nlohmann::json doc = {{"accountId", opt_.account_id},
                           {"architecture", "x86_64"},

@@ -31,6 +31,7 @@ struct Instance {
   std::string vpc_id;
   std::string zone;
   std::string key_name;
+  std::string user_data;  // decoded RunInstances UserData (cloud-init reads it on EC2)
   std::string client_token;
   std::string private_ip;  // set once the backend has the instance
   bool spot = false;

@@ -16,17 +16,6 @@
 namespace ec2emulator::testing {
 namespace {
 
-std::string Shell(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  std::array<char, 1024> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  pclose(p);
-  return out;
-}
-
 // The first bytes an SSH server sends at `ip`:22 ("SSH-2.0-…"), or "" (2 s at most).
 std::string SshGreeting(const std::string& ip) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -64,11 +53,7 @@ TEST(LocalBackendTest, EmulatedInstanceIsANamespaceWithSshAndMetadata) {
   ProviderBackend backend(**provider, po);
   Runtime runtime(h.emulator, backend);
 
-  const std::string id = h.Ec2("RunInstances", {{"ImageId", "ami-0123456789abcdef0"},
-                                                {"MinCount", "1"},
-                                                {"MaxCount", "1"},
-                                                {"InstanceMarketOptions.MarketType", "spot"}})
-                             .Text("instancesSet/item/instanceId");
+  const std::string id = RunSpotInstance(h);
   runtime.Step();
   h.clock.Advance(std::chrono::seconds(2));
   runtime.Step();
@@ -78,12 +63,10 @@ TEST(LocalBackendTest, EmulatedInstanceIsANamespaceWithSshAndMetadata) {
   EXPECT_EQ(SshGreeting(ip).rfind("SSH-2.0-", 0), 0u) << ip;
   const std::string netns = h.emulator.InstancesJson()[0]["backend_handle"];
   ASSERT_FALSE(netns.empty());
-  const std::string in_ns = "ip netns exec " + netns + " curl -s -m 5 ";
   const std::string token =
-      Shell(in_ns + "-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token");
-  EXPECT_EQ(
-      Shell(in_ns + "-H 'X-aws-ec2-metadata-token: " + token + "' http://169.254.169.254/latest/meta-data/local-ipv4"),
-      ip);
+      CurlIn(netns, "-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token");
+  EXPECT_EQ(CurlIn(netns, "-H 'X-aws-ec2-metadata-token: " + token + "' http://169.254.169.254/latest/meta-data/local-ipv4"),
+            ip);
 
   h.Ec2("TerminateInstances", {{"InstanceId.1", id}});
   runtime.Step();

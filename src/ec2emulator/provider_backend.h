@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "cloud/provider.h"
 #include "ec2emulator/backend.h"
@@ -26,6 +27,10 @@ struct ProviderBackendOptions {
   // cannot be served fails. Default: none (metadata only at the emulator's /imds/ route).
   Emulator* imds_emulator = nullptr;
   std::function<std::string(const std::string& provider_id)> netns_of;
+  // When set, called once the new instance runs and before the launch is reported, with
+  // the keys of its user data (possibly none): the instance opens to those keys only, as
+  // cloud-init would do it on EC2. A failure fails the launch (the instance is removed).
+  std::function<util::Status(const std::string& provider_id, const std::vector<std::string>& keys)> install_keys;
 };
 
 class ProviderBackend final : public InstanceBackend {

@@ -4,8 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <map>
 
 #include "ec2emulator/test_support.h"
@@ -134,17 +132,6 @@ class NetnsProvider final : public cloud::Provider {
   int next_ = 1;
 };
 
-std::string Curl(const std::string& netns, const std::string& args) {
-  std::string out;
-  FILE* p = popen(("ip netns exec " + netns + " curl -s -m 5 " + args).c_str(), "r");
-  if (!p) return out;
-  std::array<char, 1024> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  pclose(p);
-  return out;
-}
-
 TEST(ProviderBackendTest, MetadataIsServedInsideTheInstanceNamespace) {
   Harness h;
   NetnsProvider provider;
@@ -154,21 +141,17 @@ TEST(ProviderBackendTest, MetadataIsServedInsideTheInstanceNamespace) {
   o.netns_of = [](const std::string& id) { return id; };
   ProviderBackend backend(provider, o);
   Runtime runtime(h.emulator, backend);
-  const std::string id = h.Ec2("RunInstances", {{"ImageId", "ami-0123456789abcdef0"},
-                                                {"MinCount", "1"},
-                                                {"MaxCount", "1"},
-                                                {"InstanceMarketOptions.MarketType", "spot"}})
-                             .Text("instancesSet/item/instanceId");
+  const std::string id = RunSpotInstance(h);
   runtime.Step();
   ASSERT_EQ(provider.names().size(), 1u);
   const std::string ns = provider.names()[0];
   const std::string token =
-      Curl(ns, "-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token");
+      CurlIn(ns, "-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token");
   ASSERT_FALSE(token.empty());
   EXPECT_EQ(
-      Curl(ns, "-H 'X-aws-ec2-metadata-token: " + token + "' http://169.254.169.254/latest/meta-data/instance-id"), id);
+      CurlIn(ns, "-H 'X-aws-ec2-metadata-token: " + token + "' http://169.254.169.254/latest/meta-data/instance-id"), id);
   ASSERT_OK(h.emulator.Interrupt(id));
-  EXPECT_NE(Curl(ns, "-H 'X-aws-ec2-metadata-token: " + token +
+  EXPECT_NE(CurlIn(ns, "-H 'X-aws-ec2-metadata-token: " + token +
                          "' http://169.254.169.254/latest/meta-data/spot/instance-action")
                 .find("terminate"),
             std::string::npos);

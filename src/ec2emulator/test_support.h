@@ -1,8 +1,12 @@
 #pragma once
 // Test helpers: an Emulator on a ManualClock with in-memory instances, a way to call an
-// action with a parameter list and read the XML answer, and a small request signer.
+// action with a parameter list and read the XML answer, a small request signer, and the
+// host side of real-mode tests (shell, curl inside a namespace, a namespace of their own).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <array>
+#include <cstdio>
 #include <initializer_list>
 #include <pugixml.hpp>
 #include <string>
@@ -10,6 +14,7 @@
 #include <vector>
 
 #include "ec2emulator/emulator.h"
+#include "ec2emulator/imds_netns_server.h"
 #include "ec2emulator/runtime.h"
 #include "ec2emulator/sigv4_verifier.h"
 #include "util/testing/test_util.h"
@@ -67,6 +72,50 @@ class Harness {
     EXPECT_TRUE(a.doc.load_string(r.body.c_str())) << r.body;
     return a;
   }
+};
+
+// Launches one spot instance on `h`; returns its id.
+inline std::string RunSpotInstance(Harness& h) {
+  return h.Ec2("RunInstances", {{"ImageId", "ami-0123456789abcdef0"},
+                                {"MinCount", "1"},
+                                {"MaxCount", "1"},
+                                {"InstanceMarketOptions.MarketType", "spot"}})
+      .Text("instancesSet/item/instanceId");
+}
+
+// Runs `cmd` with sh on this host; returns its standard output.
+inline std::string Shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  std::array<char, 1024> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  pclose(p);
+  return out;
+}
+
+// curl with `args` inside network namespace `netns` (5 s at most), as software on an
+// instance runs it; returns the body (or what -w asks for).
+inline std::string CurlIn(const std::string& netns, const std::string& args) {
+  return Shell("ip netns exec " + netns + " curl -s -m 5 " + args);
+}
+
+// A network namespace of the test's own, removed at the end (root is required).
+class ScopedNetns {
+ public:
+  explicit ScopedNetns(const std::string& tag) : name_("sr-ec2emu-" + tag + "-" + std::to_string(getpid())) {
+    ok_ = RunIp({"netns", "add", name_}) == 0;
+  }
+  ~ScopedNetns() { RunIp({"netns", "del", name_}); }
+  ScopedNetns(const ScopedNetns&) = delete;
+  ScopedNetns& operator=(const ScopedNetns&) = delete;
+  const std::string& name() const { return name_; }
+  bool ok() const { return ok_; }
+
+ private:
+  std::string name_;
+  bool ok_ = false;
 };
 
 // Signs a form POST to `host` the SigV4 way (content-type;host;x-amz-date).

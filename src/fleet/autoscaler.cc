@@ -30,7 +30,7 @@ void Autoscaler::Unindex(const Instance& in) {
         --busy_;
       }
       if (in.leases < cap) free_slots_.erase({-in.leases, -in.idle_since.time_since_epoch().count(), in.id});
-      free_slot_count_ -= cap - in.leases;
+      free_slot_count_ -= std::max(0, cap - in.leases);
       break;
     case InstanceState::kDraining: --draining_; break;
     case InstanceState::kRemoving: --removing_; break;
@@ -55,7 +55,7 @@ void Autoscaler::Index(const Instance& in) {
         ++busy_;
       }
       if (in.leases < cap) free_slots_.insert({-in.leases, -in.idle_since.time_since_epoch().count(), in.id});
-      free_slot_count_ += cap - in.leases;
+      free_slot_count_ += std::max(0, cap - in.leases);
       break;
     case InstanceState::kDraining: ++draining_; break;
     case InstanceState::kRemoving: ++removing_; break;
@@ -235,6 +235,59 @@ void Autoscaler::ReportHealth(const std::string& id, bool ok) {
   in.state = InstanceState::kDraining;
   Index(in);
   drain_reason_[id] = "unhealthy: " + std::to_string(in.health_failures) + " failed health checks";
+}
+
+// ---------------------------------------------------------------- reconfigure
+
+namespace {
+
+void Changed(std::vector<std::string>& out, const char* what, const std::string& from, const std::string& to) {
+  if (from != to) out.push_back(std::string(what) + " " + from + " -> " + to);
+}
+
+std::string Num(int64_t n) { return std::to_string(n); }
+std::string Secs(Duration d) { return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s"; }
+
+}  // namespace
+
+void Autoscaler::UpdateSettings(AutoscalerSettings settings, std::unique_ptr<Policy> policy) {
+  const Time now = clock_.Now();
+  const AutoscalerSettings& o = settings_;
+  const AutoscalerSettings& n = settings;
+  std::vector<std::string> diff;
+  Changed(diff, "policy", PolicyKindName(o.policy), PolicyKindName(n.policy));
+  Changed(diff, "capacity_per_instance", Num(o.capacity_per_instance), Num(n.capacity_per_instance));
+  Changed(diff, "max_use_count", Num(o.max_use_count), Num(n.max_use_count));
+  Changed(diff, "max_instances", Num(o.max_instances), Num(n.max_instances));
+  Changed(diff, "max_jobs", Num(o.max_jobs), Num(n.max_jobs));
+  Changed(diff, "max_growth_rate", Num(o.max_growth_rate), Num(n.max_growth_rate));
+  const IdleRule& ro = o.RuleAt(now);
+  const IdleRule& rn = n.RuleAt(now);
+  Changed(diff, "idle_count", Num(ro.idle_count), Num(rn.idle_count));
+  Changed(diff, "idle_time", Secs(ro.idle_time), Secs(rn.idle_time));
+  Changed(diff, "periods", Num(static_cast<int64_t>(o.periods.size())), Num(static_cast<int64_t>(n.periods.size())));
+  // Every index depends on capacity_per_instance: rebuild them under the new value.
+  for (const auto& [id, in] : instances_) Unindex(in);
+  settings_ = std::move(settings);
+  if (policy) policy_ = std::move(policy);
+  for (const auto& [id, in] : instances_) Index(in);
+  at_limit_ = false;
+  if (settings_.max_use_count > 0) {
+    for (auto& [id, in] : instances_) {
+      if (in.state == InstanceState::kReady && in.use_count >= settings_.max_use_count)
+        Drain(in, "max_use_count " + std::to_string(settings_.max_use_count) + " reached");
+    }
+  }
+  if (settings_.max_instances > 0) {
+    int excess = ViewAt(now).total() - settings_.max_instances;
+    std::vector<std::string> victims;
+    for (auto it = idle_.begin(); it != idle_.end() && excess > 0; ++it, --excess) victims.push_back(it->second);
+    for (const auto& id : victims)
+      Drain(instances_.at(id), "max_instances lowered to " + std::to_string(settings_.max_instances));
+  }
+  std::string what;
+  for (const auto& d : diff) what += (what.empty() ? "" : ", ") + d;
+  notes_outbox_.push_back("settings updated: " + (what.empty() ? std::string("no change in limits or idle rule") : what));
 }
 
 }  // namespace fleet

@@ -44,6 +44,15 @@ class Autoscaler {
   // Health probe result; failure_threshold consecutive failures remove the instance.
   void ReportHealth(const std::string& id, bool ok);
 
+  // ---- reconfigure ----
+  // A config reload: replaces the settings and, when `policy` is not null, the policy.
+  // Instances, leases and waiting jobs stay as they are. Jobs already on an instance
+  // above a lowered capacity_per_instance keep running (it takes no more until they
+  // end); instances at or over a lowered max_use_count drain; idle instances above a
+  // lowered max_instances are removed, longest idle first. What changed is explained in
+  // the notes of the next Tick. REQUIRES: settings.Validate().ok().
+  void UpdateSettings(AutoscalerSettings settings, std::unique_ptr<Policy> policy = nullptr);
+
   // ---- decide ----
   Decisions Tick();
 

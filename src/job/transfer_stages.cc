@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "cache/cache_key.h"
+#include "cache/credential_source.h"
 #include "cache/object_name.h"
 
 namespace job {
@@ -75,8 +76,9 @@ TransferSetup::TransferSetup(const gitlab::JobPayload& job, const JobVariables& 
   ctx.short_token = short_token;
   ctx.url_lifetime = std::chrono::seconds(job_timeout_seconds > 0 ? job_timeout_seconds : 3600);
   if (runner.cache.type == "s3") {
-    const config::CacheS3Config s3cfg = runner.cache.s3;
-    auto p = cache::S3Presigner::Create(s3cfg, [s3cfg] { return cache::StaticOrEnvironmentCredentials(s3cfg); }, clock);
+    auto source = cache::MakeCredentialSource(runner.cache.s3, clock);
+    auto p = source.ok() ? cache::S3Presigner::Create(runner.cache.s3, std::move(*source), clock)
+                         : util::Result<cache::S3Presigner>(source.status());
     if (p.ok()) {
       s3.emplace(std::move(*p));
       ctx.s3 = &*s3;

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <optional>
+
 #include "util/testing/test_util.h"
 
 namespace job {
@@ -89,6 +94,47 @@ TEST_F(TransferStagesTest, S3UrlsArePresignedForEachKey) {
   EXPECT_NE(a.find("'--header' 'x-amz-meta-cachekey: deps-debug'"), std::string::npos) << a;
   EXPECT_EQ(a.find("SECRETKEY"), std::string::npos);
   EXPECT_EQ(setup.ctx.cache_dir, "/b/cache");
+}
+
+// AuthenticationType iam: the manager's keys come from its credential chain (here a shared
+// credentials file named by the environment); the job's script gets presigned URLs only.
+TEST_F(TransferStagesTest, IamCredentialsStayOnTheManager) {
+  testutil::TempDir home;
+  std::string file = (home.path() / "credentials").string();
+  std::ofstream(file) << "[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = FILESECRETKEY\n";
+  const char* names[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                         "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_EC2_METADATA_DISABLED", "HOME"};
+  std::map<std::string, std::optional<std::string>> saved;
+  for (const char* n : names) {
+    const char* v = std::getenv(n);
+    saved[n] = v ? std::optional<std::string>(v) : std::nullopt;
+    unsetenv(n);
+  }
+  setenv("AWS_SHARED_CREDENTIALS_FILE", file.c_str(), 1);
+  setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+  setenv("HOME", home.path().c_str(), 1);
+  util::ManualClock clock(util::SystemClock::Get().Now());
+  runner_.cache.type = "s3";
+  runner_.cache.s3.server_address = "127.0.0.1:9000";
+  runner_.cache.s3.bucket_name = "b";
+  runner_.cache.s3.insecure = true;
+  runner_.cache.s3.authentication_type = "iam";
+  TransferSetup setup(job_, vars_, runner_, "shell", "/b/builds", "tok", "g/p", 600, clock);
+  std::string r = Text(RestoreCacheBody(setup.ctx));
+  std::string a = Text(ArchiveCacheBody(setup.ctx, true));
+  for (const auto& [n, v] : saved) {
+    if (v) {
+      setenv(n.c_str(), v->c_str(), 1);
+    } else {
+      unsetenv(n.c_str());
+    }
+  }
+  ASSERT_EQ(setup.warning, "");
+  EXPECT_NE(r.find("X-Amz-Credential=AKIAFROMFILE%2F"), std::string::npos) << r;
+  EXPECT_NE(a.find("X-Amz-Credential=AKIAFROMFILE%2F"), std::string::npos) << a;
+  EXPECT_EQ(r.find("FILESECRETKEY"), std::string::npos);
+  EXPECT_EQ(a.find("FILESECRETKEY"), std::string::npos);
+  EXPECT_EQ(a.find("AWS_"), std::string::npos) << a;
 }
 
 TEST_F(TransferStagesTest, ArtifactsAndDependencies) {

@@ -31,6 +31,7 @@ FleetRunner::FleetRunner(FleetOptions options, util::Clock& clock)
     : opt_(std::move(options)),
       clock_(clock),
       caller_(opt_.provider),
+      probe_command_(opt_.provider->InstanceProbeCommand()),
       scaler_(clock, [&] {
         fleet::AutoscalerSettings s = opt_.settings;
         s.ready_on_running = false;  // ready means: reachable over the connection
@@ -233,7 +234,7 @@ void FleetRunner::Prober() {
 
 void FleetRunner::ProbeOnce() {
   std::vector<std::string> to_ready;
-  std::vector<std::pair<std::string, std::shared_ptr<connect::Connection>>> to_ping;
+  std::vector<std::pair<std::string, std::shared_ptr<connect::Connection>>> to_ping, to_notice;
   util::Time now = clock_.Now();
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -247,6 +248,11 @@ void FleetRunner::ProbeOnce() {
       if ((in.state == fleet::InstanceState::kReady || in.state == fleet::InstanceState::kDraining) && conns_.count(id) &&
           now - conns_[id].last_probe >= opt_.health_interval) {
         to_ping.emplace_back(id, conns_[id].conn);
+      }
+      if (!probe_command_.empty() && in.state == fleet::InstanceState::kReady && !in.interrupted && conns_.count(id) &&
+          now - conns_[id].last_notice_probe >= opt_.notice_interval) {
+        conns_[id].last_notice_probe = now;
+        to_notice.emplace_back(id, conns_[id].conn);
       }
     }
   }
@@ -289,6 +295,39 @@ void FleetRunner::ProbeOnce() {
       cv_.notify_all();
     }
   }
+  for (const auto& [id, conn] : to_notice) ProbeNotices(id, conn);
+}
+
+void FleetRunner::ProbeNotices(const std::string& id, const std::shared_ptr<connect::Connection>& conn) {
+  std::string output;
+  util::CancelToken never;  // the probe bounds its own waits on the instance
+  auto rc = conn->Exec(probe_command_, "", [&](std::string_view s) {
+    if (output.size() < 64 * 1024) output.append(s);
+  }, never);
+  if (!rc.ok()) {
+    spdlog::debug("fleet {}: instance {}: probe failed: {}", opt_.name, id, rc.status().ToString());
+    return;  // the health check sees a broken connection
+  }
+  util::Time now = clock_.Now();
+  auto noticed = caller_.Call<bool>("OnInstanceProbe", opt_.call_timeout, [id, output, now](cloud::Provider& p) {
+    return util::Result<bool>(p.OnInstanceProbe(id, output, now));
+  });
+  if (!noticed.ok() || !*noticed) return;
+  spdlog::warn("fleet {}: instance {} has an interruption notice; it takes no more jobs", opt_.name, id);
+  std::lock_guard<std::mutex> l(mu_);
+  wake_ = true;  // the loop takes the event and drains the instance now
+  cv_.notify_all();
+}
+
+void FleetRunner::UpdateSettings(const fleet::AutoscalerSettings& settings) {
+  std::lock_guard<std::mutex> l(mu_);
+  fleet::AutoscalerSettings s = settings;
+  s.ready_on_running = false;  // as in the constructor
+  bool new_policy = s.policy != opt_.settings.policy;
+  opt_.settings = settings;
+  scaler_.UpdateSettings(s, new_policy ? fleet::MakePolicy(s.policy) : nullptr);
+  wake_ = true;
+  cv_.notify_all();
 }
 
 void FleetRunner::Shutdown() {

@@ -7,7 +7,11 @@
 //    the jobs they belong to;
 //  - the prober: opens a connection to each booting instance the provider says is
 //    running, checks it (Ping, then instance_ready_command if set) and marks it ready;
-//    pings ready instances every health interval and reports the results.
+//    pings ready instances every health interval and reports the results; and, when the
+//    provider has an instance probe (AWS: the spot interruption notice, readable only on
+//    the instance), runs it over each ready instance's connection every notice interval
+//    and hands the output back: a notice drains the instance at once (no new jobs; a job
+//    still running when it goes ends as runner_system_failure; capacity is replaced).
 // Job threads call MayRequestJob (preemptive mode), Acquire (wait for a lease) and Release.
 //
 // Leftovers: on Start, instances listed for this fleet that this object did not create
@@ -50,6 +54,7 @@ struct FleetOptions {
   util::Duration tick = std::chrono::seconds(1);
   util::Duration call_timeout = std::chrono::seconds(60);    // each provider call
   util::Duration health_interval = std::chrono::seconds(10);
+  util::Duration notice_interval = std::chrono::seconds(5);  // instance probe, per instance
   util::Duration shutdown_timeout = std::chrono::minutes(2);  // removing everything on Shutdown
   metrics::RunnerMetrics* metrics = nullptr;  // optional; outlives the runner
 };
@@ -96,6 +101,11 @@ class FleetRunner {
   // bounded by options.shutdown_timeout. Idempotent. REQUIRES: no job holds a lease.
   void Shutdown();
 
+  // A config reload: the live autoscaler obeys `settings` from its next turn on; the
+  // instances stay (Autoscaler::UpdateSettings). A new policy kind starts with no history.
+  // REQUIRES: settings valid.
+  void UpdateSettings(const fleet::AutoscalerSettings& settings);
+
   FleetSnapshot Snapshot();
   const std::string& name() const { return opt_.name; }
 
@@ -104,12 +114,15 @@ class FleetRunner {
   struct InstanceConn {
     std::shared_ptr<connect::Connection> conn;
     util::Time last_probe{};
+    util::Time last_notice_probe{};
   };
 
   void Loop();
   void LoopOnce();
   void Prober();
   void ProbeOnce();
+  // Runs the provider's instance probe on `conn` and reports the output (prober thread).
+  void ProbeNotices(const std::string& id, const std::shared_ptr<connect::Connection>& conn);
   void ApplyDecisions(const fleet::Decisions& d);
   void RemoveLeftovers();
   void Collect();  // metrics collector
@@ -120,6 +133,7 @@ class FleetRunner {
   FleetOptions opt_;
   util::Clock& clock_;
   ProviderCaller caller_;
+  const std::string probe_command_;  // the provider's InstanceProbeCommand ("" = none)
 
   std::mutex mu_;  // guards everything below
   std::condition_variable cv_;

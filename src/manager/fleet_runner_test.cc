@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <thread>
 
 #include "executor/instance/local_test_connection.h"
@@ -54,6 +55,21 @@ class LockedProvider final : public cloud::Provider {
     std::lock_guard<std::mutex> l(mu);
     return fake.TakeEvents();
   }
+  // An instance probe when probe_command is set: output "notice" is an interruption
+  // notice for instance `notice_for`.
+  std::string probe_command;
+  std::atomic<int> probes{0};
+  std::string notice_for;  // guarded by mu
+  std::string InstanceProbeCommand() const override { return probe_command; }
+  bool OnInstanceProbe(const std::string& id, const std::string& output, util::Time now) override {
+    ++probes;
+    std::lock_guard<std::mutex> l(mu);
+    if (output.find("notice") == std::string::npos || id != notice_for) return false;
+    for (const auto& e : fake.events)
+      if (e.id == id) return false;
+    fake.events.push_back({cloud::ProviderEvent::Kind::kInterruptionNotice, id, now, now + 2min});
+    return true;
+  }
   std::vector<std::string> Calls() {
     std::lock_guard<std::mutex> l(mu);
     return fake.calls;
@@ -84,6 +100,7 @@ class FleetRunnerTest : public ::testing::Test {
     o.tick = 50ms;
     o.call_timeout = 300ms;
     o.health_interval = 100ms;
+    o.notice_interval = 100ms;
     o.shutdown_timeout = 5s;
     o.connect = [this](const cloud::ConnectInfo& info) -> util::Result<std::shared_ptr<connect::Connection>> {
       auto c = std::make_shared<executor::testing::LocalTestConnection>();
@@ -154,6 +171,39 @@ TEST_F(FleetRunnerTest, InstanceThatDisappearsSeversTheJobsConnection) {
   ASSERT_OK(next);
   EXPECT_EQ(next->instance, "f-002");
   f->Release(8);
+}
+
+TEST_F(FleetRunnerTest, InstanceProbeNoticeDrainsTheInstanceAtOnce) {
+  testutil::TempDir dir;
+  const std::string flag = (dir.path() / "notice").string();
+  provider_->probe_command = "cat " + flag + " 2>/dev/null; true";
+  fleet::AutoscalerSettings s;
+  s.max_instances = 2;
+  s.capacity_per_instance = 2;  // without the notice, a second job would share f-001
+  auto f = Make(s);
+  f->Start();
+  util::CancelToken interrupt;
+  auto first = f->Acquire(1, interrupt);
+  ASSERT_OK(first);
+  {
+    std::lock_guard<std::mutex> l(provider_->mu);
+    provider_->notice_for = first->instance;
+  }
+  std::ofstream(flag) << "notice\n";
+  for (int i = 0; i < 100 && f->Snapshot().draining == 0; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(f->Snapshot().draining, 1);
+  EXPECT_FALSE(first->lost->cancelled());  // the running job keeps its instance until it goes
+  auto second = f->Acquire(2, interrupt);
+  ASSERT_OK(second);
+  EXPECT_NE(second->instance, first->instance);
+  // The probe runs on each ready instance (one here: the noticed one is not probed again)
+  // at most every notice interval (100 ms), on the prober's rounds (500 ms).
+  int before = provider_->probes;
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_GE(provider_->probes - before, 1);
+  EXPECT_LE(provider_->probes - before, 16);
+  f->Release(1);
+  f->Release(2);
 }
 
 TEST_F(FleetRunnerTest, LeftoversOfAnEarlierRunAreRemoved) {

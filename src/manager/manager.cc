@@ -1,7 +1,6 @@
 #include "manager/manager.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 
@@ -21,16 +20,8 @@ namespace manager {
 
 namespace {
 
-std::string EntryKey(const config::RunnerConfig& r) { return r.url + "\n" + r.token; }
-
 std::chrono::seconds CheckInterval(const config::Config& c) {
   return std::chrono::seconds(c.check_interval > 0 ? c.check_interval : 3);
-}
-
-int64_t FileMtime(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) return 0;
-  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
 }  // namespace
@@ -65,6 +56,10 @@ util::Status Manager::Start() {
   for (const auto& r : loaded->config.runners) {
     auto e = std::make_shared<Entry>();
     e->cfg = r;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      entries_.push_back(e);
+    }
     StartEntry(e);
   }
   watcher_ = std::thread([this] { WatchConfig(); });
@@ -77,26 +72,32 @@ void Manager::StartEntry(const std::shared_ptr<Entry>& e) {
   if (supported.ok() && !CanRunExecutor(e->cfg.executor)) {
     supported = util::Status::Unimplemented("executor \"" + e->cfg.executor + "\" is not available in this runner");
   }
-  if (supported.ok() && IsFleetExecutor(e->cfg.executor)) supported = StartFleet(*e);
+  std::unique_ptr<FleetRunner> fleet;
+  if (supported.ok() && IsFleetExecutor(e->cfg.executor)) {
+    auto f = StartFleet(e->cfg);
+    if (f.ok()) {
+      fleet = std::move(*f);
+    } else {
+      supported = f.status();
+    }
+  }
   if (!supported.ok()) {
     // Asking GitLab for jobs we cannot run would only fail them: this entry stays idle.
     spdlog::error("{}: {}; it will not take jobs", who, supported.message());
-    std::lock_guard<std::mutex> l(mu_);
-    entries_.push_back(e);
     return;
   }
   gitlab::ClientOptions copt;
   if (!e->cfg.tls_ca_file.empty()) copt.ca_file = e->cfg.tls_ca_file;
   if (!e->cfg.tls_cert_file.empty()) copt.cert_file = e->cfg.tls_cert_file;
   if (!e->cfg.tls_key_file.empty()) copt.key_file = e->cfg.tls_key_file;
-  e->client = std::make_unique<gitlab::Client>(e->cfg.url, copt, clock_);
-  if (!e->client->url_status().ok()) {
-    spdlog::error("runner {} ({}): {}", e->cfg.name, gitlab::ShortToken(e->cfg.token),
-                  e->client->url_status().message());
+  auto client = std::make_unique<gitlab::Client>(e->cfg.url, copt, clock_);
+  if (!client->url_status().ok()) {
+    spdlog::error("runner {} ({}): {}", e->cfg.name, gitlab::ShortToken(e->cfg.token), client->url_status().message());
   }
   int pollers = std::max(1, e->cfg.request_concurrency);
   std::lock_guard<std::mutex> l(mu_);
-  entries_.push_back(e);
+  e->client = std::move(client);
+  e->fleet = std::move(fleet);
   for (int i = 0; i < pollers; ++i) e->pollers.emplace_back([this, e] { PollLoop(e); });
 }
 
@@ -259,58 +260,6 @@ void Manager::ReapFinished() {
   }
 }
 
-void Manager::WatchConfig() {
-  int64_t mtime = FileMtime(options_.config_path);
-  std::unique_lock<std::mutex> l(mu_);
-  while (!stopping_) {
-    cv_.wait_for(l, std::chrono::seconds(3), [&] { return stopping_; });
-    if (stopping_) break;
-    l.unlock();
-    ReapFinished();
-    int64_t now = FileMtime(options_.config_path);
-    if (now != 0 && now != mtime) {
-      mtime = now;
-      spdlog::info("config.toml changed, reloading");
-      util::Status s = Reload();
-      if (!s.ok()) spdlog::error("reload failed, keeping the previous configuration: {}", s.message());
-    }
-    l.lock();
-  }
-}
-
-util::Status Manager::Reload() {
-  auto loaded = config::LoadConfigFile(options_.config_path);
-  if (!loaded.ok()) return loaded.status();
-  for (const auto& w : loaded->warnings) spdlog::warn("{}", w);
-  std::vector<std::shared_ptr<Entry>> added;
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    if (stopping_) return util::Status::FailedPrecondition("the manager is stopping");
-    config_ = loaded->config;
-    std::map<std::string, const config::RunnerConfig*> wanted;
-    for (const auto& r : config_.runners) wanted[EntryKey(r)] = &r;
-    for (auto& e : entries_) {
-      auto it = wanted.find(EntryKey(e->cfg));
-      if (it == wanted.end()) {
-        e->removed = true;
-      } else {
-        e->cfg = *it->second;
-        wanted.erase(it);
-      }
-    }
-    for (const auto& r : config_.runners) {
-      if (!wanted.count(EntryKey(r))) continue;
-      auto e = std::make_shared<Entry>();
-      e->cfg = r;
-      added.push_back(e);
-    }
-  }
-  cv_.notify_all();
-  for (auto& e : added) StartEntry(e);
-  spdlog::info("Configuration reloaded: {} runner(s)", loaded->config.runners.size());
-  return util::Status::Ok();
-}
-
 void Manager::StopGraceful() {
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -339,6 +288,15 @@ void Manager::Wait() {
     cv_.wait(l, [&] { return stopping_; });
   }
   if (watcher_.joinable()) watcher_.join();
+  // Removed entries finish retiring (their jobs end, their fleets are removed). A Reload
+  // under way finishes first; none adds a retirer or an entry once stopping_ is set.
+  std::vector<std::thread> retirers;
+  {
+    std::lock_guard<std::mutex> one_at_a_time(reload_mu_);
+    std::lock_guard<std::mutex> l(mu_);
+    retirers.swap(retirers_);
+  }
+  for (auto& t : retirers) t.join();
   std::vector<std::shared_ptr<Entry>> entries;
   {
     std::lock_guard<std::mutex> l(mu_);

@@ -72,8 +72,14 @@ class Manager {
   // runner_system_failure.
   void StopForceful();
   // SIGHUP (and a changed config file): re-read config.toml. Entries that were added start
-  // polling, removed ones stop; running jobs keep the settings they started with. On a
-  // load error the old configuration stays in force.
+  // polling, removed ones stop; running jobs keep the settings they started with. An
+  // autoscaled entry that was removed retires: its fleet takes no new jobs, its running
+  // jobs finish, then every instance of the fleet is removed and the fleet is destroyed.
+  // Changed autoscaling settings reach the live fleet (its instances stay); a changed
+  // provider, plugin_config, connector or executor replaces the fleet (retire, then a fresh
+  // one). An entry that comes back with the same URL and token while its old fleet is
+  // still retiring starts once that fleet is gone. On a load error (or settings the
+  // autoscaler refuses) the old configuration stays in force. Reloads run one at a time.
   util::Status Reload();
 
   ManagerStats stats() const;
@@ -89,8 +95,12 @@ class Manager {
   struct Entry;
   struct RunningJob;
 
+  // REQUIRES: e is in entries_.
   void StartEntry(const std::shared_ptr<Entry>& e);
-  util::Status StartFleet(Entry& e);
+  util::Result<std::unique_ptr<FleetRunner>> StartFleet(const config::RunnerConfig& cfg);
+  // The thread of a removed entry: joins its pollers, waits for its jobs, removes its
+  // fleet, drops the entry and starts the entries that waited for it.
+  void RetireEntry(std::shared_ptr<Entry> e);
   void StartMetrics(const config::Config& cfg);
   void CollectMetrics();
   void PollLoop(std::shared_ptr<Entry> e);
@@ -117,6 +127,8 @@ class Manager {
   bool forceful_ = false;
   ManagerStats stats_;
   std::thread watcher_;
+  std::vector<std::thread> retirers_;  // RetireEntry threads, joined by Wait
+  std::mutex reload_mu_;               // one Reload at a time
 
   metrics::Registry registry_;
   metrics::RunnerMetrics metrics_{registry_};

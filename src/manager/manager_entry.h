@@ -23,7 +23,10 @@ struct Manager::Entry {
   std::vector<bool> concurrent_ids;  // index in use?
   int failures = 0;                  // consecutive unhealthy answers
   util::Time unhealthy_until{};
-  bool removed = false;
+  bool removed = false;  // gone from config.toml (or replaced): polls no more, then retires
+  // Not started yet: the retiring entry with the same URL and token still removes its
+  // fleet (the new fleet would take that one's instances for its own leftovers).
+  std::shared_ptr<Entry> waits_for;
   std::vector<std::thread> pollers;
   std::unique_ptr<FleetRunner> fleet;  // autoscaled entries; set before the pollers start
 };

@@ -1,39 +1,22 @@
 // Manager: the fleets of autoscaled entries and the metrics.
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-#include <cstdlib>
+#include <algorithm>
 
 #include "fleet/settings.h"
 #include "gitlab/runner_info.h"
 #include "gitlab/token.h"
 #include "manager/fleet_factories.h"
+#include "manager/fleet_reload.h"
 #include "manager/manager_entry.h"
 #include "util/version.h"
 
 namespace manager {
 
-namespace {
-
-// Zone files for the autoscaler's periods, from the system's zone database.
-util::Result<std::string> LoadZoneFile(const std::string& name) {
-  const char* dir = std::getenv("TZDIR");
-  std::string path = name.empty() ? "/etc/localtime" : std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + name;
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return util::Status::NotFound("time zone \"" + name + "\": cannot read " + path);
-  std::string data;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) data.append(buf, n);
-  std::fclose(f);
-  return data;
-}
-
-}  // namespace
-
 FleetRunner* Manager::fleet(const std::string& name) {
   std::lock_guard<std::mutex> l(mu_);
   for (auto& e : entries_) {
-    if (e->cfg.name == name && e->fleet) return e->fleet.get();
+    if (e->cfg.name == name && e->fleet && !e->removed) return e->fleet.get();
   }
   return nullptr;
 }
@@ -64,27 +47,81 @@ void Manager::CollectMetrics() {
   }
 }
 
-util::Status Manager::StartFleet(Entry& e) {
-  auto settings = fleet::SettingsFromRunner(e.cfg, LoadZoneFile);
+util::Result<std::unique_ptr<FleetRunner>> Manager::StartFleet(const config::RunnerConfig& cfg) {
+  auto settings = FleetSettingsFor(cfg);
   if (!settings.ok()) return settings.status();
   const FleetSeams* seams = options_.fleet_seams.get();
-  auto provider = seams && seams->provider ? seams->provider(e.cfg) : DefaultProvider(e.cfg);
+  auto provider = seams && seams->provider ? seams->provider(cfg) : DefaultProvider(cfg);
   if (!provider.ok()) return provider.status();
   FleetOptions fo;
-  fo.name = e.cfg.name;
-  fo.short_token = gitlab::ShortToken(e.cfg.token);
+  fo.name = cfg.name;
+  fo.short_token = gitlab::ShortToken(cfg.token);
   fo.settings = *settings;
   fo.provider = *provider;
-  fo.connect = seams && seams->connect ? seams->connect : DefaultConnectionFactory(e.cfg.autoscaler.connector);
-  fo.ready_command = e.cfg.autoscaler.instance_ready_command;
+  fo.connect = seams && seams->connect ? seams->connect : DefaultConnectionFactory(cfg.autoscaler.connector);
+  fo.ready_command = cfg.autoscaler.instance_ready_command;
   fo.tick = options_.fleet_tick;
   fo.metrics = &metrics_;
-  e.fleet = std::make_unique<FleetRunner>(std::move(fo), clock_);
-  e.fleet->Start();
+  auto fleet = std::make_unique<FleetRunner>(std::move(fo), clock_);
+  fleet->Start();
   spdlog::info("runner {}: fleet started (executor {}, policy {}, capacity_per_instance {}, max_instances {})",
-               gitlab::ShortToken(e.cfg.token), e.cfg.executor, fleet::PolicyKindName(settings->policy),
+               gitlab::ShortToken(cfg.token), cfg.executor, fleet::PolicyKindName(settings->policy),
                settings->capacity_per_instance, settings->max_instances);
-  return util::Status::Ok();
+  return fleet;
+}
+
+void Manager::RetireEntry(std::shared_ptr<Entry> e) {
+  // e->cfg and e->pollers no longer change: Reload skips removed entries.
+  const std::string who = "runner \"" + e->cfg.name + "\" (" + gitlab::ShortToken(e->cfg.token) + ")";
+  FleetRunner* fleet = nullptr;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    fleet = e->fleet.get();
+  }
+  if (fleet) {
+    // No idle capacity any more: it launches only for jobs it already took.
+    if (auto s = FleetSettingsFor(e->cfg); s.ok()) fleet->UpdateSettings(RetiringSettings(*s));
+  }
+  std::vector<std::thread> pollers;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    pollers.swap(e->pollers);
+  }
+  for (auto& t : pollers) {
+    if (t.joinable()) t.join();
+  }
+  {
+    std::unique_lock<std::mutex> l(mu_);
+    if (e->running > 0) {
+      spdlog::info("{}: no new jobs; waiting for {} running job(s) to finish{}", who, e->running,
+                   fleet ? " before its fleet is removed" : "");
+    }
+    cv_.wait(l, [&] { return e->running == 0; });
+  }
+  if (fleet) {
+    spdlog::info("{}: removing every instance of its fleet", who);
+    fleet->Shutdown();  // removes every instance the provider lists, bounded
+    spdlog::info("{}: fleet removed", who);
+  }
+  // The entry stays in entries_ until now, so an entry with the same URL and token that
+  // a Reload adds meanwhile waits for it (see Reload).
+  std::unique_ptr<FleetRunner> gone;
+  std::vector<std::shared_ptr<Entry>> successors;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    gone = std::move(e->fleet);
+    entries_.erase(std::remove(entries_.begin(), entries_.end(), e), entries_.end());
+    for (auto& n : entries_) {
+      if (n->waits_for != e) continue;
+      n->waits_for.reset();
+      if (!stopping_ && !n->removed) successors.push_back(n);
+    }
+  }
+  gone.reset();
+  for (auto& n : successors) {
+    spdlog::info("runner \"{}\" ({}): the previous fleet is gone; starting", n->cfg.name, gitlab::ShortToken(n->cfg.token));
+    StartEntry(n);
+  }
 }
 
 }  // namespace manager

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "cache/credential_source.h"
 #include "cache/s3_presigner.h"
 #include "cli/helper_command.h"
 #include "gitlab/token.h"
@@ -134,6 +135,64 @@ TEST(CacheArtifactsTest, CacheFallbackKeyAndPullPolicy) {
       << e.trace;
 }
 
+// The first bytes of an object, read anonymously.
+std::string ObjectHead(const S3rver& s3, const std::string& object) {
+  util::HttpClient http;
+  util::HttpRequest r;
+  r.url = s3.ObjectUrl(object);
+  auto resp = http.Send(r);
+  return resp.status == 200 ? resp.body.substr(0, 4) : "HTTP " + std::to_string(resp.status);
+}
+
+// CACHE_COMPRESSION_FORMAT picks the format under the same object name, the restore finds
+// it by its magic bytes; a job that changes nothing in its cache paths does not upload
+// the cache again (gitlab-runner's "Archive is up to date!"), one that does, does.
+TEST(CacheArtifactsTest, CompressionFormatAndUnchangedCacheIsNotUploadedAgain) {
+  S3rver s3("runner-cache");
+  ASSERT_GT(s3.port(), 0);
+  RunnerHarness writer("shell");
+  SetCache(writer, s3.CacheToml(true));
+  writer.StartManager();
+  auto spec = RunnerHarness::Spec({"mkdir -p vendor/lib", "echo version-1 > vendor/lib/dep.txt"});
+  spec.cache = CacheEntry("deps");
+  spec.variables.push_back({"CACHE_COMPRESSION_FORMAT", "tarzstd", true, false, false, false});
+  spec.variables.push_back({"CACHE_COMPRESSION_LEVEL", "fastest", true, false, false, false});
+  auto j1 = writer.Wait(writer.Enqueue(spec));
+  ASSERT_EQ(j1.state, JobState::kSuccess) << j1.trace;
+  std::string object = "project/1/" + PayloadKey(j1);
+  EXPECT_NE(j1.trace.find("Uploading cache.zip to"), std::string::npos) << j1.trace;
+  EXPECT_EQ(ObjectHead(s3, object), std::string("\x28\xB5\x2F\xFD", 4)) << "tar+zstd expected";
+
+  // Another runner (another instance): restores the tar+zstd archive, changes nothing.
+  RunnerHarness other("shell");
+  SetCache(other, s3.CacheToml(true));
+  other.StartManager();
+  auto same = RunnerHarness::Spec({"cat vendor/lib/dep.txt"});
+  same.cache = CacheEntry("deps");
+  auto j2 = other.Wait(other.Enqueue(same));
+  ASSERT_EQ(j2.state, JobState::kSuccess) << j2.trace;
+  EXPECT_NE(j2.trace.find("Successfully extracted cache"), std::string::npos) << j2.trace;
+  EXPECT_NE(j2.trace.find("version-1"), std::string::npos) << j2.trace;
+  EXPECT_NE(j2.trace.find("Archive is up to date!"), std::string::npos) << j2.trace;
+  EXPECT_EQ(j2.trace.find("Uploading cache.zip"), std::string::npos) << j2.trace;
+  EXPECT_EQ(ObjectHead(s3, object), std::string("\x28\xB5\x2F\xFD", 4));
+
+  // A changed file: archived again (zip, the default) and uploaded.
+  auto changed = RunnerHarness::Spec({"sleep 1", "echo version-2 > vendor/lib/dep.txt"});
+  changed.cache = CacheEntry("deps");
+  auto j3 = other.Wait(other.Enqueue(changed));
+  ASSERT_EQ(j3.state, JobState::kSuccess) << j3.trace;
+  EXPECT_EQ(j3.trace.find("Archive is up to date!"), std::string::npos) << j3.trace;
+  EXPECT_NE(j3.trace.find("Uploading cache.zip to"), std::string::npos) << j3.trace;
+  EXPECT_EQ(ObjectHead(s3, object).substr(0, 2), "PK");
+
+  auto check = RunnerHarness::Spec({"cat vendor/lib/dep.txt"});
+  check.cache = CacheEntry("deps", "pull");
+  auto j4 = writer.Wait(writer.Enqueue(check));
+  ASSERT_EQ(j4.state, JobState::kSuccess) << j4.trace;
+  EXPECT_NE(j4.trace.find("version-2"), std::string::npos) << j4.trace;
+}
+
 TEST(CacheArtifactsTest, CacheFailuresWarnButNeverFailTheJob) {
   S3rver s3("runner-cache");
   ASSERT_GT(s3.port(), 0);
@@ -167,7 +226,9 @@ TEST(CacheArtifactsTest, ExpiredPresignedUrlsAreRefusedWithAClearMessage) {
   cfg.bucket_name = "runner-cache";
   cfg.insecure = true;
   util::ManualClock past(util::SystemClock::Get().Now() - std::chrono::hours(2));
-  auto presigner = cache::S3Presigner::Create(cfg, [cfg] { return cache::StaticOrEnvironmentCredentials(cfg); }, past);
+  auto source = cache::MakeCredentialSource(cfg, past);
+  ASSERT_OK(source);
+  auto presigner = cache::S3Presigner::Create(cfg, *source, past);
   ASSERT_OK(presigner);
   testutil::TempDir dir;
   std::ofstream(dir.path() / "f.txt") << "x";

@@ -8,6 +8,7 @@
 
 #include "cloud/aws/asg_provider.h"
 #include "cloud/aws/aws_provider.h"
+#include "connect/ssh/ssh_keys.h"
 
 namespace cloud::aws {
 namespace {
@@ -34,6 +35,7 @@ class OwnedProvider final : public Provider {
       o.settings = s;
       o.ssh_private_key_pem = std::move(keys.private_key_pem);
       o.ssh_public_key = std::move(keys.public_key);
+      o.user_data_part = std::move(keys.user_data_part);
       o.seed = std::random_device{}();
       impl_ = std::make_unique<AwsProvider>(std::move(o), ec2_, clock);
     }
@@ -46,6 +48,10 @@ class OwnedProvider final : public Provider {
   }
   util::Result<ConnectInfo> Connect(const std::string& id) override { return impl_->Connect(id); }
   std::vector<ProviderEvent> TakeEvents() override { return impl_->TakeEvents(); }
+  std::string InstanceProbeCommand() const override { return impl_->InstanceProbeCommand(); }
+  bool OnInstanceProbe(const std::string& id, const std::string& output, util::Time now) override {
+    return impl_->OnInstanceProbe(id, output, now);
+  }
 
  private:
   static CredentialChainOptions ChainOptions(const AwsSettings& s) {
@@ -68,6 +74,14 @@ class OwnedProvider final : public Provider {
   std::unique_ptr<Provider> impl_;
 };
 
+util::Result<std::string> ReadWhole(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return util::Status::InvalidArgument(std::string("aws: cannot read ") + what + " " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 }  // namespace
 
 util::Result<std::unique_ptr<Provider>> NewAwsProvider(const AwsSettings& settings, AwsProviderKeys keys,
@@ -77,15 +91,25 @@ util::Result<std::unique_ptr<Provider>> NewAwsProvider(const AwsSettings& settin
     return util::Status::InvalidArgument(
         "aws: no AMI configured (amazonec2-ami, or ami / launch_template in [runners.autoscaler.plugin_config])");
   if (keys.private_key_pem.empty() && !settings.ssh_key_path.empty()) {
-    std::ifstream in(settings.ssh_key_path, std::ios::binary);
-    if (!in) return util::Status::InvalidArgument("aws: cannot read ssh key " + settings.ssh_key_path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    keys.private_key_pem = ss.str();
+    auto pem = ReadWhole(settings.ssh_key_path, "ssh key");
+    if (!pem.ok()) return pem.status();
+    keys.private_key_pem = std::move(*pem);
   }
-  if (!settings.asg_mode() && keys.public_key.empty() && settings.keypair_name.empty() && settings.userdata_file.empty())
-    spdlog::warn("aws: fleet {} has no SSH key for its instances (no per-fleet key, amazonec2-keypair-name or "
-                 "userdata): they will not be reachable", settings.fleet_name);
+  if (!settings.asg_mode() && !settings.userdata_file.empty()) {
+    auto part = ReadWhole(settings.userdata_file, "user data file");
+    if (!part.ok()) return part.status();
+    keys.user_data_part = std::move(*part);
+  }
+  if (!settings.asg_mode() && keys.private_key_pem.empty()) {
+    // The per-fleet key: made now, put on every instance through cloud-init user data.
+    auto kp = connect::GenerateKeyPair("spotrunner-" + settings.fleet_name);
+    if (!kp.ok()) return kp.status().WithContext("aws: fleet " + settings.fleet_name + ": SSH key");
+    keys.private_key_pem = std::move(kp->private_pem);
+    keys.public_key = std::move(kp->public_line);
+  }
+  if (settings.asg_mode() && keys.private_key_pem.empty())
+    spdlog::warn("aws: fleet {} has no SSH key for the instances of group {} (set ssh_key_path to the private key "
+                 "its launch template installs): they will not be reachable", settings.fleet_name, settings.asg_name);
   return std::unique_ptr<Provider>(std::make_unique<OwnedProvider>(settings, std::move(keys), clock));
 }
 

@@ -2,8 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
+
+#include <fstream>
+#include <regex>
+
 #include "cloud/aws/query_client.h"
 #include "cloud/aws/testdata/fake_query_server.h"
+#include "cloud/aws/user_data.h"
 #include "util/testing/test_util.h"
 
 namespace cloud::aws {
@@ -33,6 +39,63 @@ TEST(AwsFactoryTest, BuildsAWorkingEc2ProviderFromSettings) {
   ASSERT_OK(list);
   EXPECT_TRUE(list->empty());
   EXPECT_EQ(server.count("DescribeInstances"), 1);
+}
+
+// Without a key pair name or key path, the factory makes the fleet's own key: its public
+// half travels in the launch's user data, its private half comes back from Connect.
+TEST(AwsFactoryTest, MakesAPerFleetKeyThatTravelsInUserData) {
+  testutil::TempDir dir;
+  const std::string user_file = (dir.path() / "userdata.sh").string();
+  std::ofstream(user_file) << "#!/bin/sh\necho from-the-user\n";
+  std::string user_data;
+  FakeQueryServer server([&](const QueryRequest& r) {
+    const std::string item =
+        "<item><instanceId>i-1</instanceId><instanceState><code>16</code><name>running</name></instanceState>"
+        "<privateIpAddress>10.0.1.10</privateIpAddress><tagSet><item><key>spotrunner:fleet</key><value>f</value>"
+        "</item></tagSet></item>";
+    if (r.action == "RunInstances") {
+      user_data = r.Param("UserData");
+      return QueryReply{200, "<RunInstancesResponse><instancesSet>" + item + "</instancesSet></RunInstancesResponse>"};
+    }
+    return QueryReply{200, "<DescribeInstancesResponse><reservationSet><item><instancesSet>" + item +
+                               "</instancesSet></item></reservationSet></DescribeInstancesResponse>"};
+  });
+  AwsSettings s;
+  s.endpoint = server.url();
+  s.ami = "ami-1";
+  s.fleet_name = "f";
+  s.ssh_user = "root";
+  s.use_private_address = true;
+  s.userdata_file = user_file;
+  s.access_key = "AKIDCFG";
+  s.secret_key = "secret";
+  util::ManualClock clock;
+  auto provider = NewAwsProvider(s, {}, clock);
+  ASSERT_OK(provider);
+  ASSERT_OK((*provider)->Increase(1));
+  auto info = (*provider)->Connect("i-1");
+  ASSERT_OK(info);
+  EXPECT_EQ(info->key_pem.rfind("-----BEGIN OPENSSH PRIVATE KEY-----", 0), 0u);
+  // (That the two halves match is proven where an instance opens to it: the emulator's
+  // stack test and the end-to-end tests.)
+  std::string decoded(user_data.size(), '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                          reinterpret_cast<const unsigned char*>(user_data.data()), static_cast<int>(user_data.size()));
+  ASSERT_GT(n, 0);
+  decoded.resize(static_cast<size_t>(n) - (user_data.size() - user_data.find_last_not_of('=') - 1));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(decoded, m, std::regex("ssh-ed25519 AAAA[A-Za-z0-9+/=]+ spotrunner-f"))) << decoded;
+  auto expected = BuildUserData("root", m[0].str(), "#!/bin/sh\necho from-the-user\n");
+  ASSERT_OK(expected);
+  EXPECT_EQ(decoded, *expected);
+  // A second fleet gets a key of its own.
+  auto other = NewAwsProvider(s, {}, clock);
+  ASSERT_OK(other);
+  ASSERT_OK((*other)->Increase(1));
+  EXPECT_NE(user_data, Base64(*expected));
+
+  s.userdata_file = (dir.path() / "missing").string();
+  EXPECT_EQ(NewAwsProvider(s, {}, clock).status().message(), "aws: cannot read user data file " + s.userdata_file);
 }
 
 TEST(AwsFactoryTest, RefusesSettingsThatCannotLaunch) {

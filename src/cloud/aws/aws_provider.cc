@@ -1,14 +1,13 @@
 #include "cloud/aws/aws_provider.h"
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
+#include "cloud/aws/interruption_probe.h"
 #include "cloud/aws/tags.h"
+#include "cloud/aws/user_data.h"
 
 namespace cloud::aws {
 namespace {
@@ -18,14 +17,6 @@ bool IsPoolCapacityError(const std::string& code) {
   return code == "InsufficientInstanceCapacity" || code == "InsufficientCapacity" || code == "SpotMaxPriceTooLow" ||
          code == "UnfulfillableCapacity" || code == "Unsupported" || code == "InsufficientFreeAddressesInSubnet" ||
          code == "InsufficientAddressCapacity" || code == "MaxSpotInstanceCountExceeded";
-}
-
-std::string Base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(n);
-  return out;
 }
 
 }  // namespace
@@ -62,6 +53,9 @@ util::Result<ConnectInfo> ConnectInfoFor(const Ec2Instance& i, const AwsSettings
 AwsProvider::AwsProvider(AwsProviderOptions options, Ec2Client& ec2, const util::Clock& clock)
     : options_(std::move(options)), ec2_(ec2), clock_(clock), rng_(options_.seed) {
   const AwsSettings& s = options_.settings;
+  auto user_data = BuildUserData(s.ssh_user, options_.ssh_public_key, options_.user_data_part);
+  if (user_data.ok()) user_data_base64_ = user_data->empty() ? "" : Base64(*user_data);
+  else user_data_error_ = user_data.status();
   for (const auto& type : s.instance_types) {
     if (!s.subnet_ids.empty()) {
       for (const auto& subnet : s.subnet_ids) pools_.push_back({type, subnet, ""});
@@ -79,20 +73,6 @@ std::map<std::string, std::string> AwsProvider::LaunchTags(const std::string& ma
   tags[kFleetTag] = options_.settings.fleet_name;
   tags[kMarketTag] = market;
   return tags;
-}
-
-std::string AwsProvider::UserDataBase64() const {
-  const AwsSettings& s = options_.settings;
-  if (!s.userdata_file.empty()) {
-    std::ifstream in(s.userdata_file, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return Base64(ss.str());
-  }
-  if (options_.ssh_public_key.empty()) return "";
-  return Base64("#cloud-config\nusers:\n  - default\n  - name: " + s.ssh_user +
-                "\n    sudo: ALL=(ALL) NOPASSWD:ALL\n    shell: /bin/bash\n    ssh_authorized_keys:\n      - " +
-                options_.ssh_public_key + "\n");
 }
 
 std::string AwsProvider::NextClientToken() {
@@ -192,6 +172,7 @@ util::Result<int> AwsProvider::Increase(int n) {
   if (s.ami.empty() && s.launch_template.empty())
     return util::Status::InvalidArgument("aws: no AMI configured (amazonec2-ami or plugin_config ami)");
   if (pools_.empty()) return util::Status::InvalidArgument("aws: no instance type configured");
+  if (!user_data_error_.ok()) return user_data_error_;
   bool fleet = !s.launch_template.empty();
   int granted = 0;
   util::Status error = util::Status::Ok();
@@ -214,7 +195,11 @@ util::Status AwsProvider::Refresh(bool force) {
   util::Time now = clock_.Now();
   // Forced refreshes (Connect to an instance not seen running yet) are limited too, so the
   // calls per minute stay bounded however many instances boot at once.
-  util::Duration interval = force ? std::min<util::Duration>(options_.min_list_interval, std::chrono::seconds(2)) : options_.min_list_interval;
+  bool expecting = !noticed_.empty();
+  for (const auto& [id, i] : instances_) expecting = expecting || (i.state != "running" && i.state != "stopped");
+  util::Duration interval = expecting || force
+                                ? std::min(options_.min_list_interval, options_.list_interval_when_expecting)
+                                : options_.min_list_interval;
   if (listed_once_ && now - last_list_ < interval) return util::Status::Ok();
   auto found = ec2_.DescribeInstances(
       {{"tag:" + std::string(kFleetTag), {options_.settings.fleet_name}},
@@ -283,6 +268,13 @@ util::Result<ConnectInfo> AwsProvider::Connect(const std::string& id) {
 }
 
 std::vector<ProviderEvent> AwsProvider::TakeEvents() { return std::exchange(events_, {}); }
+
+std::string AwsProvider::InstanceProbeCommand() const { return InterruptionProbeCommand(); }
+
+bool AwsProvider::OnInstanceProbe(const std::string& id, const std::string& output, util::Time now) {
+  std::optional<ProviderEvent> notice = ParseProbeOutput(id, output, now);
+  return notice && ReportNotice(*notice);
+}
 
 bool AwsProvider::ReportNotice(const ProviderEvent& notice) {
   if (!noticed_.insert(notice.id).second) return false;

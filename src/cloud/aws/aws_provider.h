@@ -15,8 +15,10 @@
 // pools) and, for a shortfall, one on-demand CreateFleet. The number of calls depends on
 // the number of pools, never on n.
 //
-// List(): one DescribeInstances (pages of 1000) at most every `min_list_interval`; earlier
-// calls return the previous answer, so API calls per minute do not grow with the fleet.
+// List(): one DescribeInstances (pages of 1000) at most every `min_list_interval` (every
+// `list_interval_when_expecting` while an instance is booting, shutting down or noticed);
+// earlier calls return the previous answer, so API calls per minute do not grow with the
+// fleet.
 // Instances that vanish or end up terminated (spot reclaim: Server.SpotInstanceTermination)
 // become kGone events; notices read on the instance (ReportNotice) become
 // kInterruptionNotice events.
@@ -40,8 +42,15 @@ struct AwsProviderOptions {
   // the public half into cloud-init user data (unless settings.keypair_name is used).
   std::string ssh_private_key_pem;  // never logged
   std::string ssh_public_key;       // "ssh-ed25519 AAAA... spotrunner"
+  // The user's own user data (the contents of settings.userdata_file, read by the
+  // factory), merged with the cloud-config that installs ssh_public_key (user_data.h).
+  std::string user_data_part;
   util::Duration pool_cooldown = std::chrono::minutes(5);
   util::Duration min_list_interval = std::chrono::seconds(10);
+  // While an instance is expected to change (pending, shutting down, or with a spot
+  // notice), List() asks EC2 at most this often instead (fleeting's
+  // update_interval_when_expecting). Still one call whatever the fleet size.
+  util::Duration list_interval_when_expecting = std::chrono::seconds(2);
   uint32_t seed = 1;  // client tokens
 };
 
@@ -59,11 +68,15 @@ class AwsProvider final : public Provider {
   // Queues a kInterruptionNotice read on the instance (interruption_probe.h), once per
   // instance; returns false when one was already queued for that id.
   bool ReportNotice(const ProviderEvent& notice);
+  // Provider hooks: the spot notice probe (interruption_probe.h) and its output.
+  std::string InstanceProbeCommand() const override;
+  bool OnInstanceProbe(const std::string& id, const std::string& output, util::Time now) override;
 
   // The tags every instance of this fleet is launched with (market = "spot"|"on-demand").
   std::map<std::string, std::string> LaunchTags(const std::string& market) const;
-  // The cloud-init user data (base64) that installs the manager's public key.
-  std::string UserDataBase64() const;
+  // The cloud-init user data (base64) that installs the manager's public key, merged with
+  // the user's own; "" when there is neither.
+  const std::string& UserDataBase64() const { return user_data_base64_; }
 
  private:
   struct Pool {
@@ -90,6 +103,8 @@ class AwsProvider final : public Provider {
   util::Time last_list_{};
   bool listed_once_ = false;
   std::mt19937_64 rng_;
+  std::string user_data_base64_;
+  util::Status user_data_error_;  // !ok: the user data cannot be built; launches fail with it
   uint64_t token_counter_ = 0;
 };
 

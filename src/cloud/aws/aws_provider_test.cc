@@ -272,5 +272,26 @@ TEST(AwsProviderTest, NoticesAreQueuedOncePerInstance) {
   EXPECT_TRUE(h.provider.TakeEvents().empty());
 }
 
+TEST(AwsProviderTest, ProbeOutputWithANoticeQueuesItAndListsSoonerUntilTheInstanceGoes) {
+  Harness h(SpotSettings());
+  EXPECT_NE(h.provider.InstanceProbeCommand().find("meta-data/spot/instance-action"), std::string::npos);
+  h.ec2.instances["i-a"] = FakeInstance{"running", "c5.large", "subnet-a", "", {{kFleetTag, "fleet-a"}}};
+  ASSERT_OK(h.provider.List());
+  h.clock.Advance(std::chrono::seconds(3));
+  ASSERT_OK(h.provider.List());
+  EXPECT_EQ(h.server.count("DescribeInstances"), 1);  // nothing expected to change: 10 s
+  EXPECT_FALSE(h.provider.OnInstanceProbe("i-a", "action:\nrebalance:\n", h.clock.Now()));
+  const std::string out = "action:{\"action\": \"terminate\", \"time\": \"2023-11-14T22:15:23Z\"}\nrebalance:\n";
+  EXPECT_TRUE(h.provider.OnInstanceProbe("i-a", out, h.clock.Now()));
+  EXPECT_FALSE(h.provider.OnInstanceProbe("i-a", out, h.clock.Now()));
+  auto events = h.provider.TakeEvents();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, ProviderEvent::Kind::kInterruptionNotice);
+  EXPECT_EQ(events[0].deadline, *ParseIso8601("2023-11-14T22:15:23Z"));
+  h.clock.Advance(std::chrono::seconds(2));
+  ASSERT_OK(h.provider.List());
+  EXPECT_EQ(h.server.count("DescribeInstances"), 2);  // a noticed instance is about to change
+}
+
 }  // namespace
 }  // namespace cloud::aws

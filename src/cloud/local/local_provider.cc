@@ -186,10 +186,26 @@ util::Result<ConnectInfo> LocalProvider::Connect(const std::string& id) {
   c.id = id;
   c.port = 22;
   c.username = opts_.username;
-  c.key_pem = impl_->client_key;
+  if (!opts_.instance_keys) c.key_pem = impl_->client_key;
   c.internal_addr = net.Address(n);
   c.external_addr = net.Address(n);
   return c;
+}
+
+util::Status LocalProvider::SetAuthorizedKeys(const std::string& id, const std::vector<std::string>& keys) {
+  if (!opts_.instance_keys)
+    return util::Status::FailedPrecondition("local fleet " + opts_.fleet + ": instances share the fleet key (instance_keys is off)");
+  FleetNet& net = impl_->net;
+  std::vector<std::string> present = net.Namespaces();
+  if (net.IndexOf(id) < 0 || std::find(present.begin(), present.end(), id) == present.end())
+    return util::Status::NotFound("local fleet " + opts_.fleet + ": no instance " + id);
+  std::string text;
+  for (const auto& k : keys) {
+    if (k.find('\n') != std::string::npos)
+      return util::Status::InvalidArgument("local fleet " + opts_.fleet + ": an authorized key spans lines");
+    text += k + "\n";
+  }
+  return WriteSecret(net.AuthorizedKeysPath(id), text);
 }
 
 std::vector<ProviderEvent> LocalProvider::TakeEvents() {

@@ -31,6 +31,11 @@ struct LocalOptions {
   std::string state_dir;   // "" = /var/lib/spotrunner/local/<fleet>
   int max_instances = 50;  // Increase grants at most up to this many (<= 253)
   std::string username = "root";
+  // false (default): the fleet's own client key opens every instance. true: each instance
+  // starts with an empty authorized_keys of its own and opens only to the keys given to
+  // SetAuthorizedKeys (the EC2 emulator installs those of an instance's user data), and
+  // Connect() carries no key.
+  bool instance_keys = false;
 };
 
 // Parses [runners.autoscaler.plugin_config] JSON: {"name"|"fleet", "subnet", "bridge",
@@ -52,6 +57,12 @@ class LocalProvider final : public Provider {
   util::Result<std::vector<std::string>> Decrease(const std::vector<std::string>& ids) override;
   util::Result<ConnectInfo> Connect(const std::string& id) override;
   std::vector<ProviderEvent> TakeEvents() override;
+
+  // Replaces the authorized keys of instance `id` (authorized_keys lines; sshd reads them
+  // at the next login). kFailedPrecondition unless options().instance_keys; kNotFound for
+  // an id that is not a present instance of this fleet; kIOError when the file cannot be
+  // written.
+  util::Status SetAuthorizedKeys(const std::string& id, const std::vector<std::string>& keys);
 
   const LocalOptions& options() const { return opts_; }
 

@@ -60,7 +60,8 @@ void KillNamespaceProcesses(uint64_t ino) {
 
 }  // namespace
 
-FleetNet::FleetNet(const LocalOptions& o) : fleet_(o.fleet), state_dir_(o.state_dir) {
+FleetNet::FleetNet(const LocalOptions& o)
+    : fleet_(o.fleet), state_dir_(o.state_dir), instance_keys_(o.instance_keys) {
   uint32_t h = Fnv(o.fleet);
   char hex[16];
   std::snprintf(hex, sizeof(hex), "%06x", h & 0xffffff);
@@ -71,6 +72,10 @@ FleetNet::FleetNet(const LocalOptions& o) : fleet_(o.fleet), state_dir_(o.state_
   } else {
     prefix_ = o.subnet.substr(0, o.subnet.rfind('.') + 1);
   }
+}
+
+std::string FleetNet::AuthorizedKeysPath(const std::string& id) const {
+  return instance_keys_ ? StatePath(id + ".authorized_keys") : StatePath("authorized_keys");
 }
 
 std::string FleetNet::InstanceId(int n) const { return "sr-" + fleet_ + "-" + std::to_string(n); }
@@ -181,7 +186,7 @@ util::Status FleetNet::WriteSshdConfig(const std::string& id, int n) const {
   f << "# sshd of local instance " << id << "\n"
     << "ListenAddress " << Address(n) << ":22\n"
     << "HostKey " << StatePath("host_ed25519") << "\n"
-    << "AuthorizedKeysFile " << StatePath("authorized_keys") << "\n"
+    << "AuthorizedKeysFile " << AuthorizedKeysPath(id) << "\n"
     << "PidFile " << StatePath(id + ".pid") << "\n"
     << "PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
     << "UsePAM no\nStrictModes no\nUseDNS no\nPrintMotd no\nPrintLastLog no\n"
@@ -227,6 +232,10 @@ util::Status FleetNet::CreateInstance(int n, int64_t launched_ms) {
     std::ofstream f(StatePath(id + ".netns"), std::ios::trunc);
     f << st.st_ino << "\n";
   }
+  if (instance_keys_) {  // opens to no key until SetAuthorizedKeys
+    std::ofstream f(AuthorizedKeysPath(id), std::ios::trunc);
+    if (!f) return fail(util::Status::IOError("cannot write " + AuthorizedKeysPath(id)));
+  }
   auto w = WriteSshdConfig(id, n);
   if (!w.ok()) return fail(w);
   auto r = RunChecked({"ip", "netns", "exec", id, "/usr/sbin/sshd", "-f", StatePath(id + ".sshd_config")});
@@ -254,7 +263,7 @@ util::Status FleetNet::DeleteInstance(const std::string& id) {
     if (!r.ok()) return r.status();
   }
   std::error_code ec;
-  for (const char* ext : {".launched", ".netns", ".pid", ".sshd_config"}) fs::remove(StatePath(id + ext), ec);
+  for (const char* ext : {".launched", ".netns", ".pid", ".sshd_config", ".authorized_keys"}) fs::remove(StatePath(id + ext), ec);
   return util::Status::Ok();
 }
 

@@ -20,6 +20,9 @@ class FleetNet {
   std::string BridgeAddress() const;         // "a.b.c.1"
   const std::string& bridge() const { return bridge_; }
   std::string StatePath(const std::string& name) const { return state_dir_ + "/" + name; }
+  // The authorized_keys file instance `id`'s sshd reads: its own (LocalOptions::
+  // instance_keys, created empty with the instance) or the fleet's.
+  std::string AuthorizedKeysPath(const std::string& id) const;
 
   // This fleet's instance ids present on the host (namespaces), sorted.
   std::vector<std::string> Namespaces() const;
@@ -50,6 +53,7 @@ class FleetNet {
   util::Status WriteSshdConfig(const std::string& id, int n) const;
 
   std::string fleet_, bridge_, prefix_ /* "a.b.c." */, state_dir_, hex_;
+  bool instance_keys_ = false;
 };
 
 }  // namespace cloud::local

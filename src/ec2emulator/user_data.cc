@@ -1,0 +1,179 @@
+#include "ec2emulator/user_data.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace ec2emulator {
+namespace {
+
+int Sextet(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+std::string Trim(std::string s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Unquote(std::string v) {
+  v = Trim(v);
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+  return v;
+}
+
+void Add(std::vector<std::string>& out, const std::string& key) {
+  if (!key.empty() && std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);
+}
+
+// Items of a flow sequence "[a, 'b', "c"]" (keys hold no commas).
+void AddFlow(std::vector<std::string>& out, const std::string& flow) {
+  std::string inner = flow.substr(1, flow.size() - 2);
+  std::stringstream ss(inner);
+  for (std::string item; std::getline(ss, item, ',');) Add(out, Unquote(item));
+}
+
+// `ssh_authorized_keys` anywhere in a cloud-config document (a YAML subset: block and flow
+// sequences, plain and quoted scalars, keys inside `users` entries).
+void KeysOfCloudConfig(const std::string& doc, std::vector<std::string>& out) {
+  std::istringstream in(doc);
+  int key_indent = -1;  // column of an open `ssh_authorized_keys:` key, -1 = none
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string body = Trim(line);
+    if (body.empty() || body[0] == '#') continue;
+    int indent = static_cast<int>(line.find_first_not_of(' '));
+    if (key_indent >= 0) {
+      bool item = body.rfind("- ", 0) == 0 || body == "-";
+      if (item && indent >= key_indent) {
+        Add(out, Unquote(body.substr(1)));
+        continue;
+      }
+      key_indent = -1;  // the list ended
+    }
+    // A key may follow a list dash ("- ssh_authorized_keys:" inside `users`).
+    int col = indent;
+    while (body.rfind("- ", 0) == 0) {
+      body = Trim(body.substr(2));
+      col += 2;
+    }
+    const std::string kKey = "ssh_authorized_keys:";
+    if (body.rfind(kKey, 0) != 0) continue;
+    std::string rest = Trim(body.substr(kKey.size()));
+    if (rest.empty()) {
+      key_indent = col;
+    } else if (rest.front() == '[' && rest.back() == ']') {
+      AddFlow(out, rest);
+    } else {
+      Add(out, Unquote(rest));
+    }
+  }
+}
+
+// Splits "Header: v\n...\n\nbody" into lower-cased header text and the body.
+void SplitHeaders(const std::string& part, std::string* headers, std::string* body) {
+  size_t end = part.find("\n\n");
+  size_t skip = 2;
+  size_t crlf = part.find("\r\n\r\n");
+  if (crlf != std::string::npos && (end == std::string::npos || crlf < end)) {
+    end = crlf;
+    skip = 4;
+  }
+  if (end == std::string::npos) {
+    *headers = Lower(part);
+    body->clear();
+    return;
+  }
+  *headers = Lower(part.substr(0, end));
+  *body = part.substr(end + skip);
+}
+
+bool IsMime(const std::string& data) {
+  std::string head = Lower(data.substr(0, 256));
+  return head.rfind("content-type:", 0) == 0 || head.rfind("mime-version:", 0) == 0;
+}
+
+void KeysOf(const std::string& data, std::vector<std::string>& out, int depth) {
+  if (depth > 4) return;
+  if (!IsMime(data)) {
+    if (data.rfind("#cloud-config", 0) == 0) KeysOfCloudConfig(data, out);
+    return;
+  }
+  std::string headers, body;
+  SplitHeaders(data, &headers, &body);
+  if (headers.find("multipart/") == std::string::npos) {
+    if (headers.find("text/cloud-config") != std::string::npos || body.rfind("#cloud-config", 0) == 0)
+      KeysOfCloudConfig(body, out);
+    return;
+  }
+  size_t b = headers.find("boundary=");
+  if (b == std::string::npos) return;
+  // The boundary keeps its case: take it from the original text at the same offset.
+  std::string boundary = data.substr(b + 9);
+  boundary = boundary.substr(0, boundary.find_first_of("\r\n;"));
+  boundary = Unquote(boundary);
+  if (boundary.empty()) return;
+  const std::string delim = "--" + boundary;
+  size_t pos = body.find(delim);
+  while (pos != std::string::npos) {
+    size_t start = body.find('\n', pos);
+    if (start == std::string::npos || body.compare(pos + delim.size(), 2, "--") == 0) break;
+    size_t next = body.find(delim, start);
+    std::string part = body.substr(start + 1, next == std::string::npos ? std::string::npos : next - start - 1);
+    if (IsMime(part)) {
+      KeysOf(part, out, depth + 1);
+    } else if (part.rfind("#cloud-config", 0) == 0) {
+      KeysOfCloudConfig(part, out);
+    } else {
+      KeysOf("Content-Type: text/plain\n" + part, out, depth + 1);  // headerless part
+    }
+    pos = next;
+  }
+}
+
+}  // namespace
+
+util::Result<std::string> DecodeUserData(const std::string& base64) {
+  const util::Status bad = util::Status::InvalidArgument("Invalid BASE64 encoding of user data.");
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0, pad = 0;
+  for (char c : base64) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      ++pad;
+      continue;
+    }
+    int v = Sextet(c);
+    if (v < 0 || pad > 0) return bad;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  if (pad > 2 || bits >= 6) return bad;
+  if (out.size() > kMaxUserDataBytes)
+    return util::Status::InvalidArgument("User data is limited to " + std::to_string(kMaxUserDataBytes) + " bytes");
+  return out;
+}
+
+std::vector<std::string> AuthorizedKeysOf(const std::string& user_data) {
+  std::vector<std::string> out;
+  KeysOf(user_data, out, 0);
+  return out;
+}
+
+}  // namespace ec2emulator

@@ -1,0 +1,26 @@
+#pragma once
+// What an emulated instance takes from its user data. EC2 hands user data to the
+// instance as bytes; on a real AMI cloud-init reads it. The emulator does the one part of
+// cloud-init a manager relies on: the SSH keys of `#cloud-config` (`ssh_authorized_keys`
+// at the top and under each entry of `users`), also inside a MIME multipart archive
+// (`Content-Type: multipart/mixed`, parts `text/cloud-config` or starting with
+// `#cloud-config`). Everything else (packages, runcmd, scripts) is accepted and ignored.
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace ec2emulator {
+
+// EC2's limit on user data, before base64 (RunInstances refuses more).
+inline constexpr size_t kMaxUserDataBytes = 16 * 1024;
+
+// Decodes the RunInstances `UserData` parameter (base64, whitespace allowed).
+// kInvalidArgument with EC2's wording for bad base64 or more than kMaxUserDataBytes.
+util::Result<std::string> DecodeUserData(const std::string& base64);
+
+// The authorized_keys lines the user data installs, in order, without duplicates.
+// Empty for user data that is not cloud-config (a shell script, nothing).
+std::vector<std::string> AuthorizedKeysOf(const std::string& user_data);
+
+}  // namespace ec2emulator

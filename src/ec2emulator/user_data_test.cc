@@ -1,0 +1,110 @@
+#include "ec2emulator/user_data.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ec2emulator/test_support.h"
+#include "util/testing/test_util.h"
+
+namespace ec2emulator {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(UserDataTest, DecodesBase64AndRefusesWhatEc2Refuses) {
+  auto plain = DecodeUserData("I2Nsb3VkLWNvbmZpZwo=");
+  ASSERT_OK(plain);
+  EXPECT_EQ(*plain, "#cloud-config\n");
+  auto wrapped = DecodeUserData("I2Nsb3Vk\nLWNvbmZp Zwo=");
+  ASSERT_OK(wrapped);
+  EXPECT_EQ(*wrapped, "#cloud-config\n");
+  EXPECT_EQ(DecodeUserData("I2Nsb3*k").status().message(), "Invalid BASE64 encoding of user data.");
+  EXPECT_EQ(DecodeUserData("QQ=A").status().message(), "Invalid BASE64 encoding of user data.");
+  EXPECT_EQ(DecodeUserData("QUFBQ").status().message(), "Invalid BASE64 encoding of user data.");
+  std::string big(4 * (kMaxUserDataBytes / 3 + 2), 'Q');
+  EXPECT_EQ(DecodeUserData(big).status().message(), "User data is limited to 16384 bytes");
+}
+
+TEST(UserDataTest, KeysOfCloudConfigAtTheTopAndUnderUsers) {
+  const std::string doc =
+      "#cloud-config\n"
+      "users:\n"
+      "  - default\n"
+      "  - name: ubuntu\n"
+      "    sudo: ALL=(ALL) NOPASSWD:ALL\n"
+      "    ssh_authorized_keys:\n"
+      "      - ssh-ed25519 AAAAone fleet\n"
+      "      - \"ssh-ed25519 AAAAtwo quoted\"\n"
+      "    shell: /bin/bash\n"
+      "ssh_authorized_keys:\n"
+      "- ssh-ed25519 AAAAthree top\n"
+      "- ssh-ed25519 AAAAone fleet\n"
+      "runcmd:\n"
+      "  - [echo, hi]\n";
+  EXPECT_THAT(AuthorizedKeysOf(doc),
+              ElementsAre("ssh-ed25519 AAAAone fleet", "ssh-ed25519 AAAAtwo quoted", "ssh-ed25519 AAAAthree top"));
+  EXPECT_THAT(AuthorizedKeysOf("#cloud-config\nssh_authorized_keys: ['ssh-ed25519 AAAAa x', ssh-ed25519 AAAAb]\n"),
+              ElementsAre("ssh-ed25519 AAAAa x", "ssh-ed25519 AAAAb"));
+}
+
+TEST(UserDataTest, NoKeysFromScriptsOrOtherDocuments) {
+  EXPECT_TRUE(AuthorizedKeysOf("").empty());
+  EXPECT_TRUE(AuthorizedKeysOf("#!/bin/sh\necho 'ssh_authorized_keys:\n - ssh-ed25519 AAAAx'\n").empty());
+  EXPECT_TRUE(AuthorizedKeysOf("#cloud-config\npackages:\n  - curl\n").empty());
+}
+
+TEST(UserDataTest, KeysOfCloudConfigPartsOfAMultipartArchive) {
+  const std::string mime =
+      "Content-Type: multipart/mixed; boundary=\"==Bound4ry==\"\r\n"
+      "MIME-Version: 1.0\r\n"
+      "\r\n"
+      "--==Bound4ry==\r\n"
+      "Content-Type: text/x-shellscript; charset=\"us-ascii\"\r\n"
+      "\r\n"
+      "#!/bin/sh\n"
+      "echo ssh_authorized_keys: - ssh-ed25519 AAAAnot\n"
+      "--==Bound4ry==\r\n"
+      "Content-Type: text/cloud-config; charset=\"us-ascii\"\r\n"
+      "Merge-Type: list(append)+dict(no_replace,recurse_list)+str()\r\n"
+      "\r\n"
+      "#cloud-config\n"
+      "users:\n"
+      "  - name: root\n"
+      "    ssh_authorized_keys:\n"
+      "      - ssh-ed25519 AAAAmime fleet\n"
+      "--==Bound4ry==--\r\n";
+  EXPECT_THAT(AuthorizedKeysOf(mime), ElementsAre("ssh-ed25519 AAAAmime fleet"));
+}
+
+TEST(UserDataTest, RunInstancesKeepsUserDataAndRefusesBadBase64) {
+  testing::Harness h;
+  testing::Answer bad = h.Ec2("RunInstances", {{"ImageId", "ami-0123456789abcdef0"},
+                                               {"MinCount", "1"},
+                                               {"MaxCount", "1"},
+                                               {"UserData", "not*base64"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.ErrorCode(), "InvalidParameterValue");
+  EXPECT_NE(bad.body.find("Invalid BASE64 encoding of user data."), std::string::npos) << bad.body;
+
+  // "#cloud-config\nssh_authorized_keys:\n  - ssh-ed25519 AAAAk t\n"
+  const std::string ud = "I2Nsb3VkLWNvbmZpZwpzc2hfYXV0aG9yaXplZF9rZXlzOgogIC0gc3NoLWVkMjU1MTkgQUFBQWsgdAo=";
+  testing::Answer ok = h.Ec2("RunInstances", {{"ImageId", "ami-0123456789abcdef0"},
+                                              {"MinCount", "1"},
+                                              {"MaxCount", "1"},
+                                              {"UserData", ud}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const std::string id = ok.Text("instancesSet/item/instanceId");
+  EXPECT_EQ(h.emulator.InstancesJson()[0]["user_data_keys"], 1);
+  std::vector<BackendWork> work = h.emulator.Tick();
+  ASSERT_EQ(work.size(), 1u);
+  EXPECT_THAT(work[0].launch.authorized_keys, ElementsAre("ssh-ed25519 AAAAk t"));
+  h.emulator.OnLaunched(id, LaunchedInstance{id, "10.0.1.10"});
+  HttpReply token = h.emulator.Imds(id, "PUT", "/latest/api/token", "", "60", false);
+  ASSERT_EQ(token.status, 200);
+  HttpReply got = h.emulator.Imds(id, "GET", "/latest/user-data", token.body, "", false);
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.body, "#cloud-config\nssh_authorized_keys:\n  - ssh-ed25519 AAAAk t\n");
+}
+
+}  // namespace
+}  // namespace ec2emulator
