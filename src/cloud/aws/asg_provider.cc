@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cloud/aws/aws_provider.h"
+#include "cloud/aws/interruption_probe.h"
 #include "cloud/aws/tags.h"
 
 namespace cloud::aws {
@@ -120,5 +121,15 @@ util::Result<ConnectInfo> AsgProvider::Connect(const std::string& id) {
 }
 
 std::vector<ProviderEvent> AsgProvider::TakeEvents() { return std::exchange(events_, {}); }
+
+std::string AsgProvider::InstanceProbeCommand() const { return InterruptionProbeCommand(); }
+
+bool AsgProvider::OnInstanceProbe(const std::string& id, const std::string& output, util::Time now) {
+  std::optional<ProviderEvent> notice = ParseProbeOutput(id, output, now);
+  if (!notice || !noticed_.insert(id).second) return false;
+  spdlog::warn("aws: group member {} has a spot interruption notice; it takes no more jobs", id);
+  events_.push_back(*notice);
+  return true;
+}
 
 }  // namespace cloud::aws

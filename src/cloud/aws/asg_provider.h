@@ -8,8 +8,10 @@
 //    grant is what fitted (0 at MaxSize → kResourceExhausted).
 //  * Decrease(ids): TerminateInstanceInAutoScalingGroup(id, decrement) per member; ids not
 //    in the group count as done.
+//  * Spot notices: the same probe on the instance as AwsProvider (interruption_probe.h).
 // Not thread-safe.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,8 @@ class AsgProvider final : public Provider {
   util::Result<std::vector<std::string>> Decrease(const std::vector<std::string>& ids) override;
   util::Result<ConnectInfo> Connect(const std::string& id) override;
   std::vector<ProviderEvent> TakeEvents() override;
+  std::string InstanceProbeCommand() const override;
+  bool OnInstanceProbe(const std::string& id, const std::string& output, util::Time now) override;
 
  private:
   util::Status Refresh(bool force);
@@ -43,6 +47,7 @@ class AsgProvider final : public Provider {
   AsgGroup group_;
   std::map<std::string, Ec2Instance> ec2_view_;
   std::vector<ProviderEvent> events_;
+  std::set<std::string> noticed_;  // instances whose notice was reported
   util::Time last_list_{};
   bool listed_once_ = false;
 };

@@ -117,6 +117,22 @@ TEST(AsgProviderTest, ListIncreaseDecrease) {
   EXPECT_EQ(events[0].id, "i-0aaa");
 }
 
+TEST(AsgProviderTest, SpotNoticeFromTheInstanceProbeIsReportedOnce) {
+  Harness h;
+  ASSERT_OK(h.provider.List());
+  EXPECT_NE(h.provider.InstanceProbeCommand().find("spot/instance-action"), std::string::npos);
+  const std::string action =
+      "action:" + testutil::ReadFile(testutil::FixturePath("aws/imds/spot-instance-action-terminate.json")) +
+      "\nrebalance:\n";
+  EXPECT_FALSE(h.provider.OnInstanceProbe("i-0aaa", "action:\nrebalance:\n", h.clock.Now()));
+  EXPECT_TRUE(h.provider.OnInstanceProbe("i-0aaa", action, h.clock.Now()));
+  EXPECT_FALSE(h.provider.OnInstanceProbe("i-0aaa", action, h.clock.Now()));  // already reported
+  auto events = h.provider.TakeEvents();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].id, "i-0aaa");
+  EXPECT_EQ(events[0].kind, ProviderEvent::Kind::kInterruptionNotice);
+}
+
 TEST(AsgProviderTest, AsgErrorsAreTyped) {
   Harness h;
   auto bad = h.asg.query().Call("NoSuchCall", {});
