@@ -90,15 +90,17 @@ class FleetRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override { provider_ = std::make_shared<LockedProvider>(); }
 
-  // One instance at most, so ids are predictable.
-  std::unique_ptr<FleetRunner> Make(fleet::AutoscalerSettings s = OneInstance()) {
+  // One instance at most, so ids are predictable. The call timeout is generous: a loaded
+  // machine (sanitizers, parallel tests) must not turn a slow answer into a failure.
+  std::unique_ptr<FleetRunner> Make(fleet::AutoscalerSettings s = OneInstance(),
+                                    util::Duration call_timeout = std::chrono::seconds(3)) {
     FleetOptions o;
     o.name = "fleet-test";
     o.short_token = "tok";
     o.settings = s;
     o.provider = provider_;
     o.tick = 50ms;
-    o.call_timeout = 300ms;
+    o.call_timeout = call_timeout;
     o.health_interval = 100ms;
     o.notice_interval = 100ms;
     o.shutdown_timeout = 5s;
@@ -222,7 +224,7 @@ TEST_F(FleetRunnerTest, HangingProviderTimesOutWithoutRunawayCreation) {
   provider_->hang_increase = true;
   fleet::AutoscalerSettings s = OneInstance();
   s.acquire_timeout = 1500ms;
-  auto f = Make(s);
+  auto f = Make(s, 300ms);
   f->Start();
   util::CancelToken interrupt;
   auto t0 = std::chrono::steady_clock::now();
