@@ -37,7 +37,7 @@ class DockerExecutor final : public Executor {
 
   std::string Name() const override { return "docker"; }
   // "bash" when the job image has /bin/bash, else "sh" (also when [[runners]] shell = "sh").
-  // Known after Prepare; "sh" before. The helper image must provide the same shell.
+  // Known after Prepare; "sh" before. Runner work is written for sh in either container.
   std::string Shell() const override { return shell_; }
   // [[runners]] builds_dir, default "/builds".
   std::string BuildsRoot() const override;
