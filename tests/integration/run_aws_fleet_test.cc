@@ -16,6 +16,7 @@
 #include "ec2emulator/stack.h"
 #include "gitlab/token.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/host_probe.h"
 #include "tests/integration/runner_process.h"
 
 namespace itest {
@@ -26,23 +27,6 @@ using namespace std::chrono_literals;
 
 const char kAccessKey[] = "AKIDE2EAWSFLEET00001";
 const char kSecretKey[] = "e2e/aws+fleet/secret/never-in-a-job";
-
-std::string Sh(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  char buf[4096];
-  for (size_t n; p && (n = fread(buf, 1, sizeof buf, p.get())) > 0;) out.append(buf, n);
-  return out;
-}
-
-bool WaitUntil(const std::function<bool()>& pred, std::chrono::seconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return pred();
-}
 
 class RunAwsFleetTest : public ::testing::Test {
  protected:

@@ -7,21 +7,13 @@
 #include "config/parse.h"
 #include "gitlab/token.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/host_probe.h"
 #include "tests/integration/runner_process.h"
 
 namespace itest {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string Sh(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
-  return out;
-}
 
 // Creates (does not start) a container with these labels; returns the daemon's answer.
 std::string CreateContainer(const std::string& name, const std::string& labels_json) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/host_probe.h"
 #include "tests/integration/runner_process.h"
 
 namespace itest {
@@ -21,32 +22,6 @@ namespace {
 
 using coordinator::JobState;
 using namespace std::chrono_literals;
-
-std::string Sh(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while (p && (n = fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
-  return out;
-}
-
-// This fleet's namespaces present on the host.
-int Namespaces(const std::string& fleet) {
-  std::string out = Sh("ip netns list");
-  int n = 0;
-  for (size_t i = out.find("sr-" + fleet + "-"); i != std::string::npos; i = out.find("sr-" + fleet + "-", i + 1)) ++n;
-  return n;
-}
-
-bool WaitUntil(const std::function<bool()>& pred, std::chrono::seconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return pred();
-}
 
 class RunFleetReloadTest : public ::testing::Test {
  protected:

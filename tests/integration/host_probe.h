@@ -1,0 +1,40 @@
+#pragma once
+// What integration tests ask the host directly: a shell command's output, the network
+// namespaces of a local fleet, and a bounded wait for a condition.
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace itest {
+
+// The standard output of `cmd` run by /bin/sh ("" when it cannot start).
+inline std::string Sh(const std::string& cmd) {
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+  std::string out;
+  char buf[4096];
+  for (size_t n; p && (n = fread(buf, 1, sizeof buf, p.get())) > 0;) out.append(buf, n);
+  return out;
+}
+
+// How many network namespaces of the local fleet `fleet` exist on the host.
+inline int Namespaces(const std::string& fleet) {
+  const std::string out = Sh("ip netns list"), prefix = "sr-" + fleet + "-";
+  int n = 0;
+  for (size_t i = out.find(prefix); i != std::string::npos; i = out.find(prefix, i + 1)) ++n;
+  return n;
+}
+
+// Polls `pred` every 100 ms for at most `limit`; its last answer.
+inline bool WaitUntil(const std::function<bool()>& pred, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return pred();
+}
+
+}  // namespace itest
