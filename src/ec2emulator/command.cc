@@ -7,15 +7,6 @@
 namespace ec2emulator {
 
 int RunEc2EmulatorCommand(const Ec2EmulatorCommandOptions& options) {
-  StackOptions so;
-  so.host = options.host;
-  so.port = options.port;
-  so.emulator = options.emulator;
-  so.server = options.server;
-  so.faults = options.faults;
-  so.tick = options.tick;
-  so.backend = options.backend;
-  so.local = options.local;
 
   sigset_t stop_signals, old_mask;
   sigemptyset(&stop_signals);
@@ -24,7 +15,7 @@ int RunEc2EmulatorCommand(const Ec2EmulatorCommandOptions& options) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);  // before the stack's threads start
   signal(SIGPIPE, SIG_IGN);
 
-  auto stack = EmulatorStack::Start(so, util::SystemClock::Get());
+  auto stack = EmulatorStack::Start(options, util::SystemClock::Get());
   if (!stack.ok()) {
     pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     std::fprintf(options.err, "spotrunner ec2-emulator: %s\n", stack.status().message().c_str());

@@ -9,23 +9,12 @@
 #include "cloud/local/local_provider.h"
 #include "ec2emulator/options.h"
 #include "ec2emulator/server.h"
+#include "ec2emulator/stack.h"
 
 namespace ec2emulator {
 
-struct Ec2EmulatorCommandOptions {
-  std::string host = "127.0.0.1";
-  int port = 0;  // 0 = any free port (printed)
-  EmulatorOptions emulator;
-  ServerOptions server;  // credentials required
-  // Faults armed at start, in the flag form "kind=capacity,instance_type=c5.large,count=2".
-  std::vector<std::string> faults;
-  std::chrono::milliseconds tick{100};  // how often time-driven transitions are applied
-  // "memory": instances are books only. "local": each instance is a `local` provider
-  // instance (network namespace + sshd, fleet `local.fleet`) with its metadata served at
-  // 169.254.169.254 inside it, opened only by the SSH keys of its cloud-config user data.
-  // Default "memory". (stack.h does the work; this runs it in the foreground.)
-  std::string backend = "memory";
-  cloud::local::LocalOptions local;
+// The stack's options (stack.h: listen address, backend, faults, ...) and where to print.
+struct Ec2EmulatorCommandOptions : StackOptions {
   std::FILE* out = stdout;
   std::FILE* err = stderr;
 };
