@@ -1,16 +1,22 @@
 # spotrunner: the developer entry points. Each target installs what is missing first.
+#   make demo    builds only the product binary, then shows the fleet at work
+#   make test    builds everything, then unit tests (also under ASan+UBSan) and integration tests
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: deps build test unit integration demo bench clean services
+.PHONY: deps product build test unit integration demo bench clean services
 
 deps:
 	@bash scripts/deps.sh
 
 $(BUILD)/build.ninja: | deps
-	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
+
+# The product binary alone: what the demo and the services (helper image) need.
+product: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target spotrunner
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -19,7 +25,7 @@ $(ASAN_BUILD)/build.ninja: | deps
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSR_SANITIZE=ON -DSR_BENCH=OFF
 
 # Starts what the tests need (dockerd with the project's own settings, test images).
-services: build
+services: product
 	@bash scripts/services.sh
 
 # Unit tests (also under ASan+UBSan), then the integration tests against real services.
@@ -29,7 +35,7 @@ test: build services $(ASAN_BUILD)/build.ninja
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest -L unit -j $(JOBS) --output-on-failure
 	cd $(BUILD) && ctest -L integration --output-on-failure
 
-demo: build services
+demo: product services
 	@bash scripts/demo.sh
 
 bench: build services

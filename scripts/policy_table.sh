@@ -3,12 +3,12 @@
 # taskscaler baselines each over a dense grid of their own parameters (boot 60 s, one
 # job per instance), then the same table on two generated two-week workloads with a rhythm.
 #   scripts/policy_table.sh [TRACE] [BUILD_DIR]
-# TRACE is either a simulator CSV (arrival_s,run_s,...) or the shared Firefox CI
+# TRACE is either a simulator CSV (arrival_s,run_s,...) or the Firefox CI capture's
 # tasks.csv (pool,pending_ms,run_ms), which is split per worker pool and converted.
-# Default TRACE: ../shared/traces/firefox-ci-taskcluster-2020/tasks.csv next to the checkout.
+# Default TRACE: bench/traces/firefox-ci-taskcluster-2020/tasks.csv (see bench/traces/SOURCES.md).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-trace=${1:-$here/../shared/traces/firefox-ci-taskcluster-2020/tasks.csv}
+trace=${1:-$here/bench/traces/firefox-ci-taskcluster-2020/tasks.csv}
 build=${2:-$here/build}
 bin=$build/policy_table_bench
 [ -x "$bin" ] || { echo "error: $bin not built (cmake --build $build --target policy_table_bench)" >&2; exit 1; }

@@ -1,4 +1,4 @@
-// Loading real gitlab-runner config files (shared/fixtures/gitlab/*.toml) and the key forms.
+// Loading real gitlab-runner config files (tests/fixtures/gitlab/*.toml) and the key forms.
 #include "config/parse.h"
 
 #include <gtest/gtest.h>

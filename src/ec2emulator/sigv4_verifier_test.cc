@@ -100,6 +100,7 @@ class SigV4RejectTest : public ::testing::Test {
     request_ = ParseRaw(testutil::ReadFile(
         testutil::FixturePath("aws/sigv4/aws4_testsuite/post-x-www-form-urlencoded/post-x-www-form-urlencoded.sreq")));
     expect_.service = "service";
+    ASSERT_FALSE(request_.method.empty()) << "the signed request fixture did not parse";
   }
   ApiError Reject(const ReceivedRequest& r, const SigV4Credentials& c, util::Time now) {
     auto res = VerifySigV4(r, c, expect_, now);

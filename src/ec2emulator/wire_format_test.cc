@@ -1,4 +1,4 @@
-// The emulator's XML against the real responses in the shared fixtures: same envelopes,
+// The emulator's XML against the real responses in tests/fixtures/aws: same envelopes,
 // and every element the emulator writes for an instance exists in a real one.
 #include <set>
 

@@ -16,17 +16,19 @@ std::filesystem::path SourceDir() {
 #endif
 }
 
-std::filesystem::path SharedDir() {
-  if (const char* d = std::getenv("SR_SHARED_DIR")) return d;
-  return SourceDir().parent_path() / "shared";
-}
-
 std::filesystem::path FixturePath(const std::string& relative) {
-  return SharedDir() / "fixtures" / relative;
+  std::filesystem::path p = SourceDir() / "tests" / "fixtures" / relative;
+  std::error_code ec;
+  if (!std::filesystem::exists(p, ec)) ADD_FAILURE() << "missing test fixture: " << p.string();
+  return p;
 }
 
 std::string ReadFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    ADD_FAILURE() << "cannot read test data file: " << p.string();
+    return "";
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();

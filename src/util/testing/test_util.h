@@ -29,10 +29,10 @@ const util::Status& StatusOf(const util::Result<T>& r) {
 
 namespace testutil {
 
-// The repository's checkout and the shared fixtures beside it (../shared/fixtures, or
-// $SR_SHARED_DIR/fixtures when set).
+// The repository's checkout and its fixtures (tests/fixtures/<relative>). A fixture that is
+// missing, or a file ReadFile cannot open, is a test failure naming the path, so a test whose
+// data is absent fails with that name instead of crashing on empty input.
 std::filesystem::path SourceDir();
-std::filesystem::path SharedDir();
 std::filesystem::path FixturePath(const std::string& relative);
 std::string ReadFile(const std::filesystem::path& p);
 
