@@ -29,9 +29,9 @@ const util::Status& StatusOf(const util::Result<T>& r) {
 
 namespace testutil {
 
-// The repository's checkout and its fixtures (tests/fixtures/<relative>). A fixture that is
-// missing, or a file ReadFile cannot open, is a test failure naming the path, so a test whose
-// data is absent fails with that name instead of crashing on empty input.
+// The repository's checkout and its fixtures (tests/fixtures/<relative>). A missing fixture is
+// a test failure naming the path, so a test whose data is absent says which file it lacks.
+// ReadFile gives "" for a file it cannot open (tests also read /proc entries that may vanish).
 std::filesystem::path SourceDir();
 std::filesystem::path FixturePath(const std::string& relative);
 std::string ReadFile(const std::filesystem::path& p);
