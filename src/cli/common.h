@@ -11,6 +11,9 @@ namespace cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+// install/start/stop/restart/status: systemd is not running on this machine (install wrote
+// the unit but could not enable it; the others did nothing).
+inline constexpr int kExitNoSystemd = 3;
 
 // config.toml's default place: /etc/spotrunner/config.toml for root, else
 // $HOME/.spotrunner/config.toml (gitlab-runner's layout with our name).

@@ -23,7 +23,6 @@ namespace {
 struct RunOptions {
   std::string config = DefaultConfigPath();
   std::string working_directory;
-  std::string log_level;
 };
 
 // Containers of this host's docker runners that a crashed or killed earlier process left
@@ -55,8 +54,8 @@ int RunManager(const RunOptions& o) {
 
   auto loaded = config::LoadConfigFile(o.config);
   if (!loaded.ok()) return Fail(loaded.status());
-  util::Status ls = util::InitLogging(o.log_level.empty() ? loaded->config.log_level : o.log_level,
-                                      loaded->config.log_format);
+  // config.toml's log_level/log_format, where --log-level/--debug/--log-format did not decide.
+  util::Status ls = util::ConfigureLoggingFromConfig(loaded->config.log_level, loaded->config.log_format);
   if (!ls.ok()) return Fail(ls);
 
   std::string wd = o.working_directory;
@@ -116,7 +115,6 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* c = app.add_subcommand("run", "Run the runners of config.toml: take jobs from GitLab and run them");
   c->add_option("-c,--config", o->config, "Config file")->envname("CONFIG_FILE")->capture_default_str();
   c->add_option("-d,--working-directory", o->working_directory, "Working directory (the shell executor's builds live here)");
-  c->add_option("--log-level", o->log_level, "debug, info, warn, error (overrides config.toml)")->envname("LOG_LEVEL");
   c->add_option("-u,--user", "Ignored: spotrunner runs jobs as the user it runs as");
   c->add_option("--service,-s", "Ignored: accepted for gitlab-runner compatibility");
   c->callback([o, &exit_code] { exit_code = RunManager(*o); });
