@@ -23,6 +23,10 @@ std::string DefaultConfigPath();
 // (concurrent = 1), other errors are returned. Warnings are logged.
 util::Result<config::Config> LoadConfigForEdit(const std::string& path);
 
+// Whether the environment variable holds a true value as Go's strconv.ParseBool reads it
+// (1, t, T, TRUE, true, True); unset or anything else is false.
+bool EnvIsTrue(const char* name);
+
 // Prints "ERROR: <message>" to stderr and returns kExitFailure.
 int Fail(const util::Status& s);
 

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   std::string log_level, log_format;
   bool debug = false;
-  app.add_flag("--debug", debug, "Debug mode (log level debug)")->envname("RUNNER_DEBUG");
+  app.add_flag("--debug", debug, "Debug mode (log level debug; also RUNNER_DEBUG=true)");
   app.add_option("--log-format", log_format, "Log format: runner, text, json (overrides config.toml)")
       ->envname("LOG_FORMAT");
   app.add_option("-l,--log-level", log_level, "Log level: debug, info, warn, error, fatal, panic (overrides config.toml)")
@@ -35,12 +35,18 @@ int main(int argc, char** argv) {
   int exit_code = cli::kExitOk;
   bool logging_ok = true;
   app.parse_complete_callback([&] {  // before any subcommand runs
+    if (!debug) debug = cli::EnvIsTrue("RUNNER_DEBUG");
     util::Status s = util::ConfigureLoggingFromCommandLine(log_level, debug, log_format);
-    if (!s.ok()) {
-      std::fprintf(stderr, "ERROR: %s\n", s.message().c_str());
-      logging_ok = false;
-      throw CLI::Success();  // stops before the subcommand; the exit code below says why
+    if (s.ok()) return;
+    // `helper` runs inside jobs, whose own LOG_LEVEL/LOG_FORMAT variables mean something else:
+    // they must not break a job's cache or artifacts step.
+    if (app.got_subcommand("helper")) {
+      (void)util::ConfigureLoggingFromCommandLine("", false, "");
+      return;
     }
+    std::fprintf(stderr, "ERROR: %s\n", s.message().c_str());
+    logging_ok = false;
+    throw CLI::Success();  // stops before the subcommand; the exit code below says why
   });
   cli::AddRegisterCommand(app, exit_code);
   cli::AddVerifyCommand(app, exit_code);

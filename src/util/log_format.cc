@@ -4,6 +4,7 @@
 #include <spdlog/pattern_formatter.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
@@ -140,14 +141,16 @@ Result<std::unique_ptr<spdlog::formatter>> NewLogFormatter(const std::string& fo
   return Status::InvalidArgument("log format \"" + format + "\" is not one of runner, text, json");
 }
 
-Result<spdlog::level::level_enum> ParseLogLevel(const std::string& level) {
+Result<spdlog::level::level_enum> ParseLogLevel(const std::string& name) {
+  std::string level = name;  // logrus.ParseLevel ignores case
+  for (char& c : level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (level.empty() || level == "info") return spdlog::level::info;
   if (level == "debug") return spdlog::level::debug;
   if (level == "trace") return spdlog::level::trace;
   if (level == "warn" || level == "warning") return spdlog::level::warn;
   if (level == "error") return spdlog::level::err;
   if (level == "fatal" || level == "panic") return spdlog::level::critical;
-  return Status::InvalidArgument("log level \"" + level + "\" is not one of debug, info, warn, error, fatal, panic");
+  return Status::InvalidArgument("log level \"" + name + "\" is not one of debug, info, warn, error, fatal, panic");
 }
 
 const char* LogrusLevelName(spdlog::level::level_enum level) {

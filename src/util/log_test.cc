@@ -109,6 +109,7 @@ TEST(LogFormat, UnknownNamesAreRejectedWithTheValidOnes) {
             "log level \"loud\" is not one of debug, info, warn, error, fatal, panic");
   EXPECT_EQ(*ParseLogLevel("warning"), spdlog::level::warn);
   EXPECT_EQ(*ParseLogLevel("panic"), spdlog::level::critical);
+  EXPECT_EQ(*ParseLogLevel("DEBUG"), spdlog::level::debug);  // logrus ignores case
 }
 
 TEST(LogFormat, Rfc3339NanoDropsTrailingZeros) {
