@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the package built by `make deb` on this machine, checks it, then purges it:
-# packaging/test-deb.sh [BUILD_DIR]. Needs root. Leaves no /usr/bin/spotrunner behind; refuses
-# to run when a spotrunner package or /usr/bin/spotrunner is already there (not ours to replace).
+# packaging/test-deb.sh [BUILD_DIR]. Needs root; bounded (each apt-get at most 5 min, the rest
+# seconds). Leaves no /usr/bin/spotrunner behind; refuses to run when a spotrunner package,
+# /usr/bin/spotrunner, /etc/spotrunner or /var/lib/spotrunner is already there (not ours).
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 deb=$(ls -t "$build"/spotrunner_*.deb 2>/dev/null | head -n1)
@@ -11,6 +12,11 @@ if dpkg-query -W -f='${Status}' spotrunner 2>/dev/null | grep -q "installed" || 
   echo "test-deb: spotrunner is already installed here; not touching it" >&2
   exit 1
 fi
+# Purging removes /etc/spotrunner and /var/lib/spotrunner (the local provider's default state
+# lives there too): refuse rather than delete what something else put there.
+for d in /etc/spotrunner /var/lib/spotrunner; do
+  [[ ! -e $d ]] || { echo "test-deb: $d exists already; purging the package would remove it, not running" >&2; exit 1; }
+done
 command -v python3 >/dev/null || { echo "test-deb: python3 is needed to read the JSON log" >&2; exit 1; }
 
 export DEBIAN_FRONTEND=noninteractive
@@ -18,7 +24,7 @@ work=$(mktemp -d)
 runner_pid=""
 cleanup() {
   [[ -n "$runner_pid" ]] && kill -KILL "$runner_pid" 2>/dev/null || true
-  timeout 300 apt-get purge -y -qq spotrunner >/dev/null 2>&1 || true
+  timeout 300 apt-get -o DPkg::Lock::Timeout=120 purge -y -qq spotrunner >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -27,7 +33,7 @@ ok() { echo "test-deb: ok: $*"; }
 
 echo "test-deb: $deb ($(du -k "$deb" | cut -f1) KiB)"
 dpkg-deb -f "$deb" Depends | sed 's/^/test-deb: Depends: /'
-timeout 300 apt-get install -y -qq --no-install-recommends "$deb" >"$work/apt.log" 2>&1 ||
+timeout 300 apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends "$deb" >"$work/apt.log" 2>&1 ||
   { cat "$work/apt.log" >&2; fail "apt-get install $deb"; }
 ok "apt-get install ./$(basename "$deb")"
 
@@ -50,7 +56,7 @@ ok "manual page installed"
 
 # An upgrade (here: the same package again) keeps the administrator's config.toml.
 echo "# edited by the administrator" >> /etc/spotrunner/config.toml
-timeout 300 apt-get install -y -qq --reinstall "$deb" >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "reinstall"; }
+timeout 300 apt-get -o DPkg::Lock::Timeout=120 install -y -qq --reinstall "$deb" >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "reinstall"; }
 grep -q "edited by the administrator" /etc/spotrunner/config.toml || fail "reinstalling replaced config.toml"
 ok "reinstall keeps config.toml"
 
@@ -90,7 +96,7 @@ assert any("stopped" in json.loads(l)["msg"] for l in lines), lines
 PY
 ok "run with log_format = \"json\": $(wc -l < "$work/run.log") JSON lines, e.g. $(head -n1 "$work/run.log")"
 
-timeout 300 apt-get purge -y -qq spotrunner >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "apt-get purge"; }
+timeout 300 apt-get -o DPkg::Lock::Timeout=120 purge -y -qq spotrunner >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "apt-get purge"; }
 [[ ! -e /usr/bin/spotrunner ]] || fail "/usr/bin/spotrunner is still there after purge"
 [[ ! -e /etc/spotrunner ]] || fail "/etc/spotrunner is still there after purge"
 [[ ! -e /lib/systemd/system/spotrunner.service ]] || fail "the unit is still there after purge"

@@ -362,10 +362,12 @@ void AddServiceCommands(CLI::App& app, int& exit_code) {
   add("uninstall", "Remove the systemd service", [](const std::string& s) {
     return RunUninstall(s, RealServiceHost(), std::cout, std::cerr);
   });
-  for (const char* action : {"start", "stop", "restart"}) {
-    std::string a = action;
-    add(a, a + " the systemd service (stop lets running jobs finish, then removes the fleet)",
-        [a](const std::string& s) { return RunServiceAction(a, s, RealServiceHost(), std::cout, std::cerr); });
+  for (const auto& [action, help] : {std::pair<std::string, std::string>{"start", "Start the systemd service"},
+                                     {"stop", "Stop the systemd service: running jobs finish, then the fleet is removed"},
+                                     {"restart", "Restart the systemd service (a graceful stop, then a start)"}}) {
+    add(action, help, [a = action](const std::string& s) {
+      return RunServiceAction(a, s, RealServiceHost(), std::cout, std::cerr);
+    });
   }
   add("status", "Say whether the service runs (exit 0: running, 1: not running, 3: no systemd)",
       [](const std::string& s) { return RunServiceStatus(s, RealServiceHost(), std::cout, std::cerr); });

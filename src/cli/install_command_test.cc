@@ -11,6 +11,7 @@
 #include "cli/common.h"
 #include "cli/service_unit.h"
 #include "config/parse.h"
+#include "config/write.h"
 #include "util/testing/test_util.h"
 
 namespace cli {
@@ -220,6 +221,13 @@ TEST_F(ServiceCommandTest, WithSystemdTheActionsAreSystemctlCalls) {
   fs::remove(units_ / "spotrunner.service");
   EXPECT_EQ(RunServiceStatus("spotrunner", host_, out_, err_), kExitFailure);
   EXPECT_NE(err_.str().find("spotrunner: Service is not installed\n"), std::string::npos);
+}
+
+TEST(PackageDefaults, ThePackagesConfigIsWhatInstallWrites) {
+  // packaging/config.toml becomes /etc/spotrunner/config.toml on a package's first install.
+  auto text = config::FormatConfig(config::Config{});
+  ASSERT_OK(text);
+  EXPECT_EQ(testutil::ReadFile(testutil::SourceDir() / "packaging" / "config.toml"), *text);
 }
 
 }  // namespace
