@@ -83,8 +83,9 @@ kill -QUIT "$runner_pid"
 for _ in $(seq 1 100); do kill -0 "$runner_pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$runner_pid" 2>/dev/null && fail "spotrunner run did not stop within 10 s of SIGQUIT"
 wait "$runner_pid" || fail "spotrunner run exited $? after SIGQUIT"
+pid=$runner_pid
 runner_pid=""
-python3 - "$work/run.log" <<'PY' || fail "the log is not logrus JSON: $(cat "$work/run.log")"
+python3 - "$work/run.log" "$pid" <<'PY' || fail "the log is not logrus JSON: $(cat "$work/run.log")"
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
 assert lines, "no log lines"
@@ -92,7 +93,8 @@ for line in lines:
     o = json.loads(line)
     assert {"level", "msg", "time"} <= o.keys(), line
     assert o["level"] in ("debug", "info", "warning", "error", "fatal"), line
-assert any("stopped" in json.loads(l)["msg"] for l in lines), lines
+stopped = [json.loads(l) for l in lines if json.loads(l)["msg"] == "spotrunner stopped"]
+assert stopped and stopped[0]["pid"] == int(sys.argv[2]), lines  # a field, as a JSON number
 PY
 ok "run with log_format = \"json\": $(wc -l < "$work/run.log") JSON lines, e.g. $(head -n1 "$work/run.log")"
 

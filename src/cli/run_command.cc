@@ -36,12 +36,22 @@ void RemoveDockerLeftovers(const config::Config& cfg) {
     int removed = 0;
     util::Status s = executor::docker::RemoveLeftovers(engine, gitlab::ShortToken(r.token), &removed);
     if (!s.ok()) {
-      spdlog::warn("runner {}: could not remove leftover containers: {}", gitlab::ShortToken(r.token), s.message());
+      spdlog::warn("Could not remove leftover containers: {}{}", s.message(),
+                   util::LogFields({{"runner", gitlab::ShortToken(r.token)}}));
     } else if (removed > 0) {
-      spdlog::info("runner {}: removed {} leftover containers/volumes of an earlier run",
-                   gitlab::ShortToken(r.token), removed);
+      spdlog::info("Removed leftover containers/volumes of an earlier run{}",
+                   util::LogFields({{"removed", removed}, {"runner", gitlab::ShortToken(r.token)}}));
     }
   }
+}
+
+// config.toml's log_level/log_format after a SIGHUP, as gitlab-runner re-reads them on reload
+// (the command line still wins). A file that does not load keeps the current settings.
+void ApplyLogSettings(const std::string& path) {
+  auto loaded = config::LoadConfigFile(path);
+  if (!loaded.ok()) return;  // Reload has said why
+  util::Status s = util::ConfigureLoggingFromConfig(loaded->config.log_level, loaded->config.log_format);
+  if (!s.ok()) spdlog::error("{}; keeping the current log settings", s.message());
 }
 
 int RunManager(const RunOptions& o) {
@@ -83,6 +93,7 @@ int RunManager(const RunOptions& o) {
     if (sig == SIGHUP) {
       util::Status r = m->Reload();
       if (!r.ok()) spdlog::error("reload failed, keeping the previous configuration: {}", r.message());
+      ApplyLogSettings(o.config);
     } else if (sig == SIGQUIT) {
       spdlog::info("SIGQUIT received: stopping gracefully (running jobs finish)");
       m->StopGraceful();
@@ -104,7 +115,7 @@ int RunManager(const RunOptions& o) {
   }
   waiter.join();
   m.reset();
-  spdlog::info("spotrunner stopped");
+  spdlog::info("spotrunner stopped{}", util::LogFields({{"pid", static_cast<int64_t>(getpid())}}));
   return kExitOk;
 }
 
