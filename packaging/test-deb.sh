@@ -17,7 +17,7 @@ fi
 for d in /etc/spotrunner /var/lib/spotrunner; do
   [[ ! -e $d ]] || { echo "test-deb: $d exists already; purging the package would remove it, not running" >&2; exit 1; }
 done
-command -v python3 >/dev/null || { echo "test-deb: python3 is needed to read the JSON log" >&2; exit 1; }
+command -v node >/dev/null || { echo "test-deb: node is needed to read the JSON log (scripts/deps.sh installs it)" >&2; exit 1; }
 
 export DEBIAN_FRONTEND=noninteractive
 work=$(mktemp -d)
@@ -85,17 +85,17 @@ kill -0 "$runner_pid" 2>/dev/null && fail "spotrunner run did not stop within 10
 wait "$runner_pid" || fail "spotrunner run exited $? after SIGQUIT"
 pid=$runner_pid
 runner_pid=""
-python3 - "$work/run.log" "$pid" <<'PY' || fail "the log is not logrus JSON: $(cat "$work/run.log")"
-import json, sys
-lines = open(sys.argv[1]).read().splitlines()
-assert lines, "no log lines"
-for line in lines:
-    o = json.loads(line)
-    assert {"level", "msg", "time"} <= o.keys(), line
-    assert o["level"] in ("debug", "info", "warning", "error", "fatal"), line
-stopped = [json.loads(l) for l in lines if json.loads(l)["msg"] == "spotrunner stopped"]
-assert stopped and stopped[0]["pid"] == int(sys.argv[2]), lines  # a field, as a JSON number
-PY
+node - "$work/run.log" "$pid" <<'JS' || fail "the log is not logrus JSON: $(cat "$work/run.log")"
+const lines = require("fs").readFileSync(process.argv[2], "utf8").split("\n").filter((l) => l !== "");
+if (lines.length === 0) throw new Error("no log lines");
+const objects = lines.map((l) => JSON.parse(l));
+for (const o of objects) {
+  for (const k of ["level", "msg", "time"]) if (!(k in o)) throw new Error("no " + k + ": " + JSON.stringify(o));
+  if (!["debug", "info", "warning", "error", "fatal"].includes(o.level)) throw new Error("level " + o.level);
+}
+const stopped = objects.find((o) => o.msg === "spotrunner stopped");
+if (!stopped || stopped.pid !== Number(process.argv[3])) throw new Error("no stop line with its pid as a number");
+JS
 ok "run with log_format = \"json\": $(wc -l < "$work/run.log") JSON lines, e.g. $(head -n1 "$work/run.log")"
 
 timeout 300 apt-get -o DPkg::Lock::Timeout=120 purge -y -qq spotrunner >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "apt-get purge"; }
