@@ -1,12 +1,14 @@
 # spotrunner: the developer entry points. Each target installs what is missing first.
 #   make demo    builds only the product binary, then shows the fleet at work
 #   make test    builds everything, then unit tests (also under ASan+UBSan) and integration tests
+#   make deb     builds the Debian package (BUILD/spotrunner_<version>_<arch>.deb)
+#   make deb-test  installs that package here with apt-get, checks it, purges it (root)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: deps product build test unit integration demo bench clean services
+.PHONY: deps product build test unit integration demo bench clean services deb deb-test
 
 deps:
 	@bash scripts/deps.sh
@@ -41,6 +43,13 @@ demo: product services
 bench: build services
 	@bash scripts/bench.sh
 	@bash bench/cache_bench.sh $(BUILD)
+
+# The Debian package: binary, systemd unit, default config.toml, manual page (packaging/).
+deb: product
+	@bash packaging/build-deb.sh $(BUILD)
+
+deb-test: deb
+	@bash packaging/test-deb.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

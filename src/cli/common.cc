@@ -26,6 +26,13 @@ util::Result<config::Config> LoadConfigForEdit(const std::string& path) {
   return std::move(loaded->config);
 }
 
+bool EnvIsTrue(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr) return false;
+  std::string s = v;
+  return s == "1" || s == "t" || s == "T" || s == "TRUE" || s == "true" || s == "True";
+}
+
 int Fail(const util::Status& s) {
   std::fprintf(stderr, "ERROR: %s\n", s.message().c_str());
   return kExitFailure;

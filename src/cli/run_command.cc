@@ -23,7 +23,6 @@ namespace {
 struct RunOptions {
   std::string config = DefaultConfigPath();
   std::string working_directory;
-  std::string log_level;
 };
 
 // Containers of this host's docker runners that a crashed or killed earlier process left
@@ -37,12 +36,22 @@ void RemoveDockerLeftovers(const config::Config& cfg) {
     int removed = 0;
     util::Status s = executor::docker::RemoveLeftovers(engine, gitlab::ShortToken(r.token), &removed);
     if (!s.ok()) {
-      spdlog::warn("runner {}: could not remove leftover containers: {}", gitlab::ShortToken(r.token), s.message());
+      spdlog::warn("Could not remove leftover containers: {}{}", s.message(),
+                   util::LogFields({{"runner", gitlab::ShortToken(r.token)}}));
     } else if (removed > 0) {
-      spdlog::info("runner {}: removed {} leftover containers/volumes of an earlier run",
-                   gitlab::ShortToken(r.token), removed);
+      spdlog::info("Removed leftover containers/volumes of an earlier run{}",
+                   util::LogFields({{"removed", removed}, {"runner", gitlab::ShortToken(r.token)}}));
     }
   }
+}
+
+// config.toml's log_level/log_format after a SIGHUP, as gitlab-runner re-reads them on reload
+// (the command line still wins). A file that does not load keeps the current settings.
+void ApplyLogSettings(const std::string& path) {
+  auto loaded = config::LoadConfigFile(path);
+  if (!loaded.ok()) return;  // Reload has said why
+  util::Status s = util::ConfigureLoggingFromConfig(loaded->config.log_level, loaded->config.log_format);
+  if (!s.ok()) spdlog::error("{}; keeping the current log settings", s.message());
 }
 
 int RunManager(const RunOptions& o) {
@@ -55,8 +64,8 @@ int RunManager(const RunOptions& o) {
 
   auto loaded = config::LoadConfigFile(o.config);
   if (!loaded.ok()) return Fail(loaded.status());
-  util::Status ls = util::InitLogging(o.log_level.empty() ? loaded->config.log_level : o.log_level,
-                                      loaded->config.log_format);
+  // config.toml's log_level/log_format, where --log-level/--debug/--log-format did not decide.
+  util::Status ls = util::ConfigureLoggingFromConfig(loaded->config.log_level, loaded->config.log_format);
   if (!ls.ok()) return Fail(ls);
 
   std::string wd = o.working_directory;
@@ -84,6 +93,7 @@ int RunManager(const RunOptions& o) {
     if (sig == SIGHUP) {
       util::Status r = m->Reload();
       if (!r.ok()) spdlog::error("reload failed, keeping the previous configuration: {}", r.message());
+      ApplyLogSettings(o.config);
     } else if (sig == SIGQUIT) {
       spdlog::info("SIGQUIT received: stopping gracefully (running jobs finish)");
       m->StopGraceful();
@@ -105,7 +115,7 @@ int RunManager(const RunOptions& o) {
   }
   waiter.join();
   m.reset();
-  spdlog::info("spotrunner stopped");
+  spdlog::info("spotrunner stopped{}", util::LogFields({{"pid", static_cast<int64_t>(getpid())}}));
   return kExitOk;
 }
 
@@ -116,7 +126,6 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* c = app.add_subcommand("run", "Run the runners of config.toml: take jobs from GitLab and run them");
   c->add_option("-c,--config", o->config, "Config file")->envname("CONFIG_FILE")->capture_default_str();
   c->add_option("-d,--working-directory", o->working_directory, "Working directory (the shell executor's builds live here)");
-  c->add_option("--log-level", o->log_level, "debug, info, warn, error (overrides config.toml)")->envname("LOG_LEVEL");
   c->add_option("-u,--user", "Ignored: spotrunner runs jobs as the user it runs as");
   c->add_option("--service,-s", "Ignored: accepted for gitlab-runner compatibility");
   c->callback([o, &exit_code] { exit_code = RunManager(*o); });
