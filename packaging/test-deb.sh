@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the package built by `make deb` on this machine, checks it, then purges it:
 # packaging/test-deb.sh [BUILD_DIR]. Needs root; bounded (each apt-get at most 5 min, the rest
-# seconds). Leaves no /usr/bin/spotrunner behind; refuses to run when a spotrunner package,
-# /usr/bin/spotrunner, /etc/spotrunner or /var/lib/spotrunner is already there (not ours).
+# seconds). Leaves no /usr/bin/spotrunner behind; refuses to run when a spotrunner package or
+# /usr/bin/spotrunner is already there (not ours).
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 deb=$(ls -t "$build"/spotrunner_*.deb 2>/dev/null | head -n1)
@@ -12,12 +12,18 @@ if dpkg-query -W -f='${Status}' spotrunner 2>/dev/null | grep -q "installed" || 
   echo "test-deb: spotrunner is already installed here; not touching it" >&2
   exit 1
 fi
-# Purging removes /etc/spotrunner and /var/lib/spotrunner (the local provider's default state
-# lives there too): refuse rather than delete what something else put there.
-for d in /etc/spotrunner /var/lib/spotrunner; do
-  [[ ! -e $d ]] || { echo "test-deb: $d exists already; purging the package would remove it, not running" >&2; exit 1; }
-done
 command -v node >/dev/null || { echo "test-deb: node is needed to read the JSON log (scripts/deps.sh installs it)" >&2; exit 1; }
+# Purging removes /etc/spotrunner and /var/lib/spotrunner (the local provider's default state
+# lives there too, e.g. from the integration tests): what is there is moved aside for the
+# test and put back at the end, whatever happens.
+saved=()
+for d in /etc/spotrunner /var/lib/spotrunner; do
+  if [[ -e $d ]]; then
+    [[ ! -e $d.deb-test-saved ]] || { echo "test-deb: $d.deb-test-saved exists (an earlier run was killed?); put it back first" >&2; exit 1; }
+    mv "$d" "$d.deb-test-saved"
+    saved+=("$d")
+  fi
+done
 
 export DEBIAN_FRONTEND=noninteractive
 work=$(mktemp -d)
@@ -26,6 +32,7 @@ cleanup() {
   [[ -n "$runner_pid" ]] && kill -KILL "$runner_pid" 2>/dev/null || true
   timeout 300 apt-get -o DPkg::Lock::Timeout=120 purge -y -qq spotrunner >/dev/null 2>&1 || true
   rm -rf "$work"
+  for d in "${saved[@]}"; do rm -rf "$d" && mv "$d.deb-test-saved" "$d"; done
 }
 trap cleanup EXIT
 fail() { echo "test-deb: FAIL: $*" >&2; exit 1; }
