@@ -8,7 +8,7 @@ build=$(cd "${1:-build}" && pwd)
 deb=$(ls -t "$build"/spotrunner_*.deb 2>/dev/null | head -n1)
 [[ -n "$deb" ]] || { echo "test-deb: no $build/spotrunner_*.deb; run make deb first" >&2; exit 1; }
 [[ $(id -u) == 0 ]] || { echo "test-deb: installing a package needs root" >&2; exit 1; }
-if dpkg-query -W -f='${Status}' spotrunner 2>/dev/null | grep -q "installed" || [[ -e /usr/bin/spotrunner ]]; then
+if dpkg-query -W -f='${Status}' spotrunner 2>/dev/null | grep -q "install ok installed" || [[ -e /usr/bin/spotrunner ]]; then
   echo "test-deb: spotrunner is already installed here; not touching it" >&2
   exit 1
 fi
