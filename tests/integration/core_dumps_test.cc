@@ -35,6 +35,15 @@ TEST(CoreDumpsTest, DebugSwitchLeavesThemOn) {
 
 // The long-running manager: its limits as the kernel shows them to others.
 TEST(CoreDumpsTest, RunningManagerHasNoCoreLimit) {
+  // Start it with core dumps allowed, so a limit of 0 is the manager's own doing.
+  struct rlimit saved {};
+  ASSERT_EQ(getrlimit(RLIMIT_CORE, &saved), 0);
+  struct rlimit open_limit = {RLIM_INFINITY, RLIM_INFINITY};
+  ASSERT_EQ(setrlimit(RLIMIT_CORE, &open_limit), 0) << "needs root to raise RLIMIT_CORE";
+  struct Restore {
+    rlimit r;
+    ~Restore() { setrlimit(RLIMIT_CORE, &r); }
+  } restore{saved};
   RunnerHarness h("shell");
   ASSERT_EQ(h.register_exit(), 0) << h.register_output();
   const std::string log = (h.dir() / "run.log").string();
