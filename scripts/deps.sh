@@ -10,6 +10,7 @@ pkgs=(
   docker.io busybox-static openssh-server openssh-client iproute2 procps psmisc tzdata
   zip unzip  # baseline of bench/cache_bench.sh and zip interoperability tests
   systemd dpkg-dev  # systemd-analyze verify of the service unit; dpkg-deb/dpkg-shlibdeps for make deb
+  cloud-init  # `cloud-init schema` checks the user data the manager writes (AwsUserDataTest)
 )
 command -v npm >/dev/null || pkgs+=(nodejs npm)  # test peers (scripts/npm_deps.sh)
 missing=()

@@ -40,7 +40,11 @@ void Hostile(const std::string& out, bool zip, const std::vector<std::tuple<std:
   for (const auto& [name, link, body] : entries) {
     archive_entry* e = archive_entry_new();
     archive_entry_set_pathname(e, name.c_str());
-    if (!link.empty()) {
+    if (!link.empty() && link[0] == '=') {  // "=<name>": a hard link to <name>
+      archive_entry_set_filetype(e, AE_IFREG);
+      archive_entry_set_perm(e, 0644);
+      archive_entry_set_hardlink(e, link.c_str() + 1);
+    } else if (!link.empty()) {
       archive_entry_set_filetype(e, AE_IFLNK);
       archive_entry_set_symlink(e, link.c_str());
       archive_entry_set_perm(e, 0777);
@@ -187,6 +191,47 @@ TEST_F(ArchiveTest, RefusesEntriesThatLeaveTheDirectory) {
     }
   }
   EXPECT_FALSE(fs::exists(dir_.path() / "evil"));
+}
+
+// Symbolic link targets are resolved against what is already extracted: each link of a
+// chain stays inside on its own (lexically), the chain does not.
+TEST_F(ArchiveTest, RefusesSymlinkChainsThatLeave) {
+  struct Case {
+    std::vector<std::tuple<std::string, std::string, std::string>> entries;
+    std::string message;
+    std::string absent;  // the link that must not be left on disk
+  };
+  std::vector<Case> cases = {
+      {{{"d", ".", ""}, {"e", "d/..", ""}},
+       "archive entry \"e\" is a symbolic link to \"d/..\", outside the directory; refusing to extract it", "e"},
+      {{{"x/up", "..", ""}, {"z", "x/up/..", ""}},
+       "archive entry \"z\" is a symbolic link to \"x/up/..\", outside the directory; refusing to extract it", "z"},
+      {{{"e", "d/..", ""}, {"d", ".", ""}},
+       "archive entry \"e\" -> \"d/..\" is a symbolic link that resolves outside the directory through other links "
+       "of the archive; removed it",
+       "e"},
+      {{{"x/l", "../y", ""}, {"y", "", "data"}, {"l2", "=x/l", ""}},
+       "archive entry \"l2\" is a hard link to the symbolic link \"x/l\"; refusing to extract it", "l2"},
+  };
+  int n = 0;
+  for (bool zip : {false, true}) {
+    for (const Case& c : cases) {
+      if (zip && std::get<1>(c.entries.back()).rfind('=', 0) == 0) continue;  // zip has no hard links
+      std::string path = file("c" + std::to_string(n++) + (zip ? ".zip" : ".tar.zst")).string();
+      Hostile(path, zip, c.entries);
+      fs::path out = dst() / ("c" + std::to_string(n));
+      auto r = ExtractArchive(path, out.string());
+      ASSERT_FALSE(r.ok()) << path;
+      EXPECT_EQ(r.status().message(), c.message) << path;
+      EXPECT_FALSE(fs::is_symlink(out / c.absent)) << path;
+    }
+  }
+  // A chain that stays inside is extracted as it is.
+  std::string ok = file("ok.tar.zst").string();
+  Hostile(ok, false, {{"d", "sub", ""}, {"sub/f", "", "x"}, {"e", "d/f", ""}, {"sub/up", "..", ""}, {"g", "sub/up/e", ""}});
+  auto r = ExtractArchive(ok, (dst() / "ok").string());
+  ASSERT_OK(r);
+  EXPECT_EQ(Read(dst() / "ok/g"), "x");
 }
 
 TEST_F(ArchiveTest, RefusesWritingThroughAnExistingSymlink) {

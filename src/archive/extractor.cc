@@ -11,7 +11,10 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include "archive/format.h"
 #include "archive/handle.h"
@@ -61,9 +64,91 @@ class SafeTree {
 
   void Forget(const std::string& rel) { safe_.erase(rel); }
 
+  // True when a symbolic link at clean relative path `link` with target `target` ends
+  // inside the root once every link already on disk along the way is followed (so a
+  // chain such as "d -> ." then "e -> d/.." is seen to leave). Components that do not
+  // exist yet are taken lexically; the final pass (CheckLinksAtEnd) sees them as made.
+  bool LinkStaysInside(const std::string& link, const std::string& target) const {
+    std::vector<std::string> dir = Split(link);
+    if (!dir.empty()) dir.pop_back();
+    int budget = kMaxLinkHops;
+    return Follow(&dir, target, &budget);
+  }
+
+  // Remembers a symbolic link made by the extraction, for the final pass.
+  void AddLink(const std::string& rel) { links_.push_back(rel); }
+
+  // Every link the extraction made, checked again against the finished tree: a later
+  // entry may have turned a lexical component into a link. Links that now leave are
+  // removed and named in the error.
+  util::Status CheckLinksAtEnd() const {
+    std::string bad;
+    for (const std::string& rel : links_) {
+      std::string full = root_ + "/" + rel;
+      struct stat st;
+      if (lstat(full.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
+      auto target = ReadLink(full);
+      if (target && LinkStaysInside(rel, *target)) continue;
+      unlink(full.c_str());
+      if (bad.empty()) bad = rel + "\" -> \"" + target.value_or("?");
+    }
+    if (bad.empty()) return util::Status::Ok();
+    return util::Status::InvalidArgument("archive entry \"" + bad +
+                                         "\" is a symbolic link that resolves outside the directory through other "
+                                         "links of the archive; removed it");
+  }
+
  private:
+  static constexpr int kMaxLinkHops = 40;  // the kernel's own limit (ELOOP)
+
+  static std::vector<std::string> Split(std::string_view p) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i <= p.size()) {
+      size_t j = p.find('/', i);
+      if (j == std::string_view::npos) j = p.size();
+      if (j > i) out.emplace_back(p.substr(i, j - i));
+      i = j + 1;
+    }
+    return out;
+  }
+
+  static std::optional<std::string> ReadLink(const std::string& full) {
+    std::string buf(4096, '\0');
+    ssize_t n = readlink(full.c_str(), buf.data(), buf.size());
+    if (n < 0 || static_cast<size_t>(n) >= buf.size()) return std::nullopt;
+    buf.resize(static_cast<size_t>(n));
+    return buf;
+  }
+
+  // Walks `target` from `*dir` (segments below the root), following links found on disk;
+  // false when it leaves the root, is absolute, or takes more than `*budget` hops.
+  bool Follow(std::vector<std::string>* dir, std::string_view target, int* budget) const {
+    if (target.empty() || target.front() == '/') return false;
+    for (const std::string& seg : Split(target)) {
+      if (seg == ".") continue;
+      if (seg == "..") {
+        if (dir->empty()) return false;
+        dir->pop_back();
+        continue;
+      }
+      dir->push_back(seg);
+      std::string full = root_;
+      for (const std::string& d : *dir) full += "/" + d;
+      struct stat st;
+      if (lstat(full.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
+      if (--*budget < 0) return false;
+      auto next = ReadLink(full);
+      dir->pop_back();
+      if (!next || !Follow(dir, *next, budget)) return false;
+    }
+    return true;
+  }
+
+
   std::string root_;
   std::set<std::string> safe_;
+  std::vector<std::string> links_;
 };
 
 util::Result<ExtractStats> ExtractLibarchive(const std::string& path, Format format, SafeTree& tree) {
@@ -101,7 +186,7 @@ util::Result<ExtractStats> ExtractLibarchive(const std::string& path, Format for
     if (archive_entry_filetype(e) == AE_IFLNK) {
       const char* t = archive_entry_symlink(e);
       std::string target = t ? t : "";
-      if (!SymlinkStaysInside(*clean, target)) {
+      if (!SymlinkStaysInside(*clean, target) || !tree.LinkStaysInside(*clean, target)) {
         return util::Status::InvalidArgument("archive entry \"" + *clean + "\" is a symbolic link to \"" + target +
                                              "\", outside the directory; refusing to extract it");
       }
@@ -113,6 +198,13 @@ util::Result<ExtractStats> ExtractLibarchive(const std::string& path, Format for
                                              std::string(hl) + "\", outside the directory; refusing to extract it");
       }
       SR_RETURN_IF_ERROR(tree.CheckParents(*target));
+      // A hard link to a symbolic link is a second link with the same relative target,
+      // somewhere else: it could point outside from there.
+      struct stat lst;
+      if (lstat((tree.root() + "/" + *target).c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        return util::Status::InvalidArgument("archive entry \"" + *clean + "\" is a hard link to the symbolic link \"" +
+                                             *target + "\"; refusing to extract it");
+      }
       archive_entry_copy_hardlink(e, (tree.root() + "/" + *target).c_str());
     }
     tree.Forget(*clean);
@@ -142,11 +234,13 @@ util::Result<ExtractStats> ExtractLibarchive(const std::string& path, Format for
     if (archive_write_finish_entry(disk.get()) < ARCHIVE_WARN) {
       return util::Status::IOError("cannot finish \"" + *clean + "\": " + DiskError(disk.get()));
     }
+    if (archive_entry_filetype(e) == AE_IFLNK) tree.AddLink(*clean);
     ++stats.entries;
   }
   if (archive_write_close(disk.get()) != ARCHIVE_OK) {
     return util::Status::IOError("finishing extraction: " + ErrorOf(disk.get()));
   }
+  SR_RETURN_IF_ERROR(tree.CheckLinksAtEnd());
   return stats;
 }
 

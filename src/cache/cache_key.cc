@@ -58,9 +58,13 @@ std::string EffectiveKey(std::string_view expanded_key, std::string_view job_nam
 }
 
 bool IsProtectedFallbackKey(std::string_view key) {
-  while (!key.empty() && (key.back() == '.' || key.back() == ' ')) key.remove_suffix(1);
+  // Judged on the key the cache is looked up with: "main-protected/", "main-protected%2F",
+  // "main-protected/x/.." and the value with a trailing backslash all become "main-protected".
+  std::string used = SanitizeKey(key);
+  std::string_view k = used;
+  while (!k.empty() && (k.back() == '.' || k.back() == ' ')) k.remove_suffix(1);
   constexpr std::string_view kSuffix = "-protected";
-  return key.size() >= kSuffix.size() && key.substr(key.size() - kSuffix.size()) == kSuffix;
+  return k.size() >= kSuffix.size() && k.substr(k.size() - kSuffix.size()) == kSuffix;
 }
 
 }  // namespace cache

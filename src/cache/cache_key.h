@@ -17,8 +17,11 @@ std::string SanitizeKey(std::string_view key);
 // sanitised.
 std::string EffectiveKey(std::string_view expanded_key, std::string_view job_name, std::string_view git_ref);
 
-// True for CACHE_FALLBACK_KEY values that gitlab-runner ignores: those ending in
-// "-protected" once trailing dots and spaces are trimmed.
+// True for CACHE_FALLBACK_KEY values that gitlab-runner ignores: those whose sanitised key
+// (the one the cache is looked up with, as gitlab-runner judges it) ends in "-protected"
+// once trailing dots and spaces are trimmed. Sanitising first means no spelling of the
+// value ("main-protected/", "main-protected%2F", "main-protected/x/..") reaches a
+// protected ref's cache.
 bool IsProtectedFallbackKey(std::string_view key);
 
 }  // namespace cache

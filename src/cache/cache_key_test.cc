@@ -34,6 +34,19 @@ TEST(CacheKeyTest, ProtectedFallbackKeys) {
   EXPECT_FALSE(IsProtectedFallbackKey("main"));
 }
 
+// The guard is judged on the key actually used: every spelling that sanitises to a
+// "-protected" key is refused, not only the plain one.
+TEST(CacheKeyTest, ProtectedFallbackKeysJudgedAfterSanitising) {
+  for (std::string_view v : {"main-protected/", "main-protected%2F", "main-protected%2f", "main-protected/x/..",
+                             "main-protected\\", "main-protected/.", "./main-protected", "main-protected%2E",
+                             "main-protected/ ", "main-protected%2F%2E%2E%2Fmain-protected"}) {
+    EXPECT_EQ(SanitizeKey(v).substr(0, 14), "main-protected") << v;
+    EXPECT_TRUE(IsProtectedFallbackKey(v)) << v;
+  }
+  EXPECT_FALSE(IsProtectedFallbackKey("main-protected/x"));  // a different key, not the protected one
+  EXPECT_FALSE(IsProtectedFallbackKey("main-protected%2Dx"));
+}
+
 TEST(ObjectNameTest, MatchesGitlabRunnerNames) {
   config::CacheConfig c;
   EXPECT_EQ(*ObjectName(c, "longtoken", 10, "key"), "runner/longtoken/project/10/key");

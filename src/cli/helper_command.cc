@@ -17,6 +17,7 @@
 #include "artifacts/uploader.h"
 #include "cache/local_archive.h"
 #include "cli/common.h"
+#include "util/core_dumps.h"
 
 namespace cli {
 namespace {
@@ -303,6 +304,11 @@ void AddHelperCommand(CLI::App& app, int& exit_code) {
       std::cout.flush();
     });
   };
+  CLI::App* status = h->add_subcommand("process-status", "Print whether this process may dump core (for tests)");
+  status->callback([&exit_code] {
+    std::cout << util::CoreDumpStatus() << std::endl;
+    exit_code = 0;
+  });
   add_cache("cache-extractor", "Download (when --url) and extract a cache archive", false);
   add_cache("cache-archiver", "Archive files into the cache (and upload with --url)", true);
   auto add_artifacts = [&](const char* name, const char* help, bool uploader) {

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <iostream>
 
 #include "cli/aws_command.h"
 #include "cli/common.h"
@@ -15,9 +16,14 @@
 #include "cli/runners_commands.h"
 #include "cli/simulate_command.h"
 #include "util/log.h"
+#include "util/core_dumps.h"
 #include "util/version.h"
 
 int main(int argc, char** argv) {
+  // Before anything reads a token or a key (util/core_dumps.h).
+  if (std::string err = util::DisableCoreDumpsUnlessAllowed(); !err.empty()) {
+    std::cerr << "WARNING: could not turn core dumps off: " << err << "\n";
+  }
   signal(SIGPIPE, SIG_IGN);
   CLI::App app{"spotrunner: a GitLab CI runner on spot capacity it creates on demand"};
   app.set_version_flag("-v,--version", std::string("spotrunner ") + util::kVersion + " (" + util::kRevision + ")");

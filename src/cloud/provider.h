@@ -40,6 +40,10 @@ struct ConnectInfo {
   std::string username;
   std::string key_pem;  // private key; never log it
   std::string password;
+  // The instance's SSH host key as the provider generated and gave it ("ssh-ed25519
+  // AAAA..."): the only key the connection accepts (connect::Endpoint::host_key).
+  // "" when the provider cannot know it (accept-and-pin then).
+  std::string host_key;
   std::string internal_addr;
   std::string external_addr;
 };

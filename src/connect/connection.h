@@ -24,7 +24,17 @@ struct Endpoint {
   std::string key_pem;   // private key (OpenSSH or PEM); never logged
   std::string password;  // used only when key_pem is empty
   std::chrono::milliseconds timeout{10000};  // TCP connect + handshake + auth
+  // The host key the instance must present ("ssh-ed25519 AAAA..." as in known_hosts or
+  // authorized_keys; a comment is ignored): the key the fleet generated and gave the
+  // instance. Any other key is refused before authenticating (a man in the middle never
+  // sees our client key's signature). "" = accept the first key and pin it (only for
+  // instances whose host key the fleet cannot know, e.g. an Auto Scaling group's).
+  std::string host_key;
 };
+
+// True for the error of a dial refused because the instance presented another host key
+// than Endpoint::host_key (kPermissionDenied naming both fingerprints).
+bool IsHostKeyMismatch(const util::Status& s);
 
 // Receives a remote command's output (stdout and stderr interleaved, as they come).
 using OutputFn = std::function<void(std::string_view)>;

@@ -23,6 +23,9 @@ struct LaunchRequest {
   // authorized_keys lines from the instance's user data (cloud-config); a backend that
   // runs sshd opens the instance to these keys only.
   std::vector<std::string> authorized_keys;
+  // The SSH host key (OpenSSH private key text) the user data's cloud-config `ssh_keys`
+  // gives the instance; "" = none (the instance keeps a key of its own).
+  std::string host_key_pem;
 };
 
 struct LaunchedInstance {

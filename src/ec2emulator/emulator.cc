@@ -226,6 +226,7 @@ std::vector<BackendWork> Emulator::Tick() {
       w.kind = BackendWork::Kind::kLaunch;
       w.instance_id = i.id;
       w.launch = LaunchRequest{i.id, i.instance_type, i.zone, i.subnet_id, i.private_ip, i.spot, AuthorizedKeysOf(i.user_data)};
+      if (auto hk = HostKeyOf(i.user_data); hk.ok()) w.launch.host_key_pem = hk->private_pem;
       work.push_back(std::move(w));
     } else if (i.state == InstanceState::kShuttingDown && i.launch_dispatched && !i.backend_handle.empty() &&
                !i.terminate_dispatched) {

@@ -29,6 +29,13 @@ util::Result<LaunchedInstance> ProviderBackend::Launch(const LaunchRequest& requ
         if (!id.empty() && i.id == id && i.state == cloud::InstanceState::kRunning) {
           auto info = provider_.Connect(id);
           if (!info.ok()) return info.status().WithContext("connect info of " + id);
+          if (options_.install_host_key && !request.host_key_pem.empty()) {
+            util::Status s = options_.install_host_key(id, request.host_key_pem);
+            if (!s.ok()) {
+              (void)provider_.Decrease({id});
+              return s.WithContext("user data host key of " + request.instance_id);
+            }
+          }
           if (options_.install_keys) {
             util::Status s = options_.install_keys(id, request.authorized_keys);
             if (!s.ok()) {

@@ -31,6 +31,10 @@ struct ProviderBackendOptions {
   // the keys of its user data (possibly none): the instance opens to those keys only, as
   // cloud-init would do it on EC2. A failure fails the launch (the instance is removed).
   std::function<util::Status(const std::string& provider_id, const std::vector<std::string>& keys)> install_keys;
+  // When set and the user data carries an SSH host key (LaunchRequest::host_key_pem),
+  // called before install_keys: the instance's sshd presents that key from then on, as
+  // cloud-init's `ssh_keys` does. A failure fails the launch (the instance is removed).
+  std::function<util::Status(const std::string& provider_id, const std::string& private_pem)> install_host_key;
 };
 
 class ProviderBackend final : public InstanceBackend {

@@ -30,6 +30,9 @@ util::Result<std::unique_ptr<EmulatorStack>> EmulatorStack::Start(const StackOpt
     po.install_keys = [provider = s->provider_.get()](const std::string& id, const std::vector<std::string>& keys) {
       return provider->SetAuthorizedKeys(id, keys);
     };
+    po.install_host_key = [provider = s->provider_.get()](const std::string& id, const std::string& pem) {
+      return provider->SetHostKey(id, pem);
+    };
     s->backend_ = std::make_unique<ProviderBackend>(*s->provider_, po);
   } else if (o.backend == "memory") {
     s->backend_ = std::make_unique<MemoryBackend>();

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "cloud/aws/user_data.h"
 #include "connect/ssh/ssh_connection.h"
 #include "connect/ssh/ssh_keys.h"
 #include "ec2emulator/test_support.h"
@@ -94,6 +95,48 @@ TEST(EmulatorStackTest, InstancesOpenOnlyToTheKeysOfTheirUserData) {
 
   EXPECT_EQ((*stack)->Stop(), 2u);
   EXPECT_EQ((*stack)->Stop(), 0u);
+  EXPECT_EQ(Shell("ip netns list").find("sr-" + o.local.fleet + "-"), std::string::npos) << Shell("ip netns list");
+}
+
+// cloud-init's `ssh_keys`: the instance presents the host key its user data gives it, the
+// one the manager generated (cloud/aws/user_data.h), and is reached with no trust on first use.
+TEST(EmulatorStackTest, InstancesPresentTheHostKeyOfTheirUserData) {
+  testutil::TempDir state;
+  StackOptions o;
+  o.backend = "local";
+  o.local.fleet = "eh" + std::to_string(getpid() % 100000);
+  o.local.state_dir = (state.path() / "fleet").string();
+  o.server.credentials = {"AKIDSTACKTEST", "stack-secret"};
+  auto stack = EmulatorStack::Start(o, util::SystemClock::Get());
+  ASSERT_OK(stack);
+  auto key = connect::GenerateKeyPair("stack-test");
+  auto host = connect::GenerateKeyPair("");
+  ASSERT_OK(key);
+  ASSERT_OK(host);
+  auto user_data = cloud::aws::BuildUserData("root", key->public_line, "#!/bin/sh\necho user part\n",
+                                             cloud::aws::HostKey{host->private_pem, host->public_line});
+  ASSERT_OK(user_data);
+  Emulator& emu = (*stack)->emulator();
+  const std::string id = RunInstance(emu, {{"UserData", Base64(*user_data)}});
+  const std::string ip = RunningAddress(emu, id);
+  ASSERT_FALSE(ip.empty());
+
+  connect::Endpoint e{ip, 22, "root", key->private_pem, "", std::chrono::milliseconds(5000)};
+  e.host_key = host->public_line;
+  auto conn = connect::DialSsh(e);
+  ASSERT_OK(conn);
+  std::string out;
+  util::CancelToken never;
+  ASSERT_OK((*conn)->Exec("echo reached", "", [&](std::string_view s) { out.append(s); }, never));
+  EXPECT_EQ(out, "reached\n");
+  conn->reset();
+
+  auto other = connect::GenerateKeyPair("");
+  ASSERT_OK(other);
+  e.host_key = other->public_line;
+  EXPECT_TRUE(connect::IsHostKeyMismatch(connect::DialSsh(e).status()));
+
+  EXPECT_EQ((*stack)->Stop(), 1u);
   EXPECT_EQ(Shell("ip netns list").find("sr-" + o.local.fleet + "-"), std::string::npos) << Shell("ip netns list");
 }
 

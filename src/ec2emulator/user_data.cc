@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <sstream>
 
 namespace ec2emulator {
@@ -81,6 +82,58 @@ void KeysOfCloudConfig(const std::string& doc, std::vector<std::string>& out) {
   }
 }
 
+// cloud-init's `ssh_keys` mapping (top level): `ed25519_private` as a literal block
+// (`|`) or a quoted/plain scalar, `ed25519_public` as a scalar. Later documents win.
+void HostKeyOfCloudConfig(const std::string& doc, SshHostKey& key) {
+  std::istringstream in(doc);
+  bool in_keys = false;
+  int block_indent = -1;  // >= 0 while reading ed25519_private's literal block
+  int key_indent = -1;    // column of the keys under ssh_keys
+  std::string block;
+  auto finish_block = [&] {
+    if (block_indent >= 0) key.private_pem = block;
+    block_indent = -1;
+    block.clear();
+  };
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string body = Trim(line);
+    int indent = body.empty() ? -1 : static_cast<int>(line.find_first_not_of(' '));
+    if (block_indent >= 0) {
+      if (body.empty()) continue;
+      if (block_indent == 0 && indent > key_indent) block_indent = indent;
+      if (indent >= block_indent && block_indent > 0) {
+        block += line.substr(static_cast<size_t>(block_indent)) + "\n";
+        continue;
+      }
+      finish_block();
+    }
+    if (body.empty() || body[0] == '#') continue;
+    if (indent == 0) {
+      in_keys = body == "ssh_keys:";
+      key_indent = -1;
+      continue;
+    }
+    if (!in_keys) continue;
+    if (key_indent < 0) key_indent = indent;
+    if (indent != key_indent) continue;
+    size_t colon = body.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = body.substr(0, colon);
+    std::string value = Trim(body.substr(colon + 1));
+    if (name == "ed25519_private") {
+      if (value == "|" || value == "|-" || value == "|+") {
+        block_indent = 0;  // set by the first line of the block
+      } else {
+        key.private_pem = Unquote(value);
+      }
+    } else if (name == "ed25519_public") {
+      key.public_line = Unquote(value);
+    }
+  }
+  finish_block();
+}
+
 // Splits "Header: v\n...\n\nbody" into lower-cased header text and the body.
 void SplitHeaders(const std::string& part, std::string* headers, std::string* body) {
   size_t end = part.find("\n\n");
@@ -104,17 +157,19 @@ bool IsMime(const std::string& data) {
   return head.rfind("content-type:", 0) == 0 || head.rfind("mime-version:", 0) == 0;
 }
 
-void KeysOf(const std::string& data, std::vector<std::string>& out, int depth) {
+using DocFn = std::function<void(const std::string&)>;
+
+// Calls `fn` with each cloud-config document of the user data (MIME parts included).
+void ForEachCloudConfig(const std::string& data, const DocFn& fn, int depth) {
   if (depth > 4) return;
   if (!IsMime(data)) {
-    if (data.rfind("#cloud-config", 0) == 0) KeysOfCloudConfig(data, out);
+    if (data.rfind("#cloud-config", 0) == 0) fn(data);
     return;
   }
   std::string headers, body;
   SplitHeaders(data, &headers, &body);
   if (headers.find("multipart/") == std::string::npos) {
-    if (headers.find("text/cloud-config") != std::string::npos || body.rfind("#cloud-config", 0) == 0)
-      KeysOfCloudConfig(body, out);
+    if (headers.find("text/cloud-config") != std::string::npos || body.rfind("#cloud-config", 0) == 0) fn(body);
     return;
   }
   size_t b = headers.find("boundary=");
@@ -132,11 +187,11 @@ void KeysOf(const std::string& data, std::vector<std::string>& out, int depth) {
     size_t next = body.find(delim, start);
     std::string part = body.substr(start + 1, next == std::string::npos ? std::string::npos : next - start - 1);
     if (IsMime(part)) {
-      KeysOf(part, out, depth + 1);
+      ForEachCloudConfig(part, fn, depth + 1);
     } else if (part.rfind("#cloud-config", 0) == 0) {
-      KeysOfCloudConfig(part, out);
+      fn(part);
     } else {
-      KeysOf("Content-Type: text/plain\n" + part, out, depth + 1);  // headerless part
+      ForEachCloudConfig("Content-Type: text/plain\n" + part, fn, depth + 1);  // headerless part
     }
     pos = next;
   }
@@ -172,8 +227,16 @@ util::Result<std::string> DecodeUserData(const std::string& base64) {
 
 std::vector<std::string> AuthorizedKeysOf(const std::string& user_data) {
   std::vector<std::string> out;
-  KeysOf(user_data, out, 0);
+  ForEachCloudConfig(user_data, [&](const std::string& doc) { KeysOfCloudConfig(doc, out); }, 0);
   return out;
+}
+
+util::Result<SshHostKey> HostKeyOf(const std::string& user_data) {
+  SshHostKey key;
+  ForEachCloudConfig(user_data, [&](const std::string& doc) { HostKeyOfCloudConfig(doc, key); }, 0);
+  if (key.private_pem.empty() != key.public_line.empty())
+    return util::Status::InvalidArgument("user data: ssh_keys has only one half of the ed25519 host key");
+  return key;
 }
 
 }  // namespace ec2emulator

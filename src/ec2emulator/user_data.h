@@ -23,4 +23,13 @@ util::Result<std::string> DecodeUserData(const std::string& base64);
 // Empty for user data that is not cloud-config (a shell script, nothing).
 std::vector<std::string> AuthorizedKeysOf(const std::string& user_data);
 
+// The SSH host key the user data gives the instance: cloud-config `ssh_keys` with
+// `ed25519_private` (a literal block, as cloud-init takes it) and `ed25519_public`.
+// Both empty when there is none; kInvalidArgument when only one half is there.
+struct SshHostKey {
+  std::string private_pem;
+  std::string public_line;
+};
+util::Result<SshHostKey> HostKeyOf(const std::string& user_data);
+
 }  // namespace ec2emulator

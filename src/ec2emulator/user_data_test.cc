@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "cloud/aws/user_data.h"
+#include "connect/ssh/ssh_keys.h"
 #include "ec2emulator/test_support.h"
 #include "util/testing/test_util.h"
 
@@ -104,6 +106,28 @@ TEST(UserDataTest, RunInstancesKeepsUserDataAndRefusesBadBase64) {
   HttpReply got = h.emulator.Imds(id, "GET", "/latest/user-data", token.body, "", false);
   EXPECT_EQ(got.status, 200);
   EXPECT_EQ(got.body, "#cloud-config\nssh_authorized_keys:\n  - ssh-ed25519 AAAAk t\n");
+}
+
+// The host key of cloud-init's `ssh_keys`, as the manager writes it (cloud/aws/user_data.h),
+// also inside the multipart archive that merges a user's own user data.
+TEST(UserDataTest, HostKeyOfSshKeys) {
+  auto host = connect::GenerateKeyPair("");
+  ASSERT_OK(host);
+  cloud::aws::HostKey hk{host->private_pem, host->public_line};
+  for (const std::string& user_part : {std::string(), std::string("#!/bin/sh\necho hi\n")}) {
+    auto ud = cloud::aws::BuildUserData("root", "ssh-ed25519 AAAAfleet f", user_part, hk);
+    ASSERT_OK(ud);
+    auto got = HostKeyOf(*ud);
+    ASSERT_OK(got);
+    EXPECT_EQ(got->private_pem, host->private_pem) << *ud;
+    EXPECT_EQ(got->public_line, host->public_line);
+    EXPECT_THAT(AuthorizedKeysOf(*ud), ElementsAre("ssh-ed25519 AAAAfleet f"));
+  }
+  auto none = HostKeyOf("#cloud-config\nusers: [default]\n");
+  ASSERT_OK(none);
+  EXPECT_EQ(none->private_pem, "");
+  EXPECT_EQ(HostKeyOf("#cloud-config\nssh_keys:\n  ed25519_public: ssh-ed25519 AAAA\n").status().code(),
+            util::Status::Code::kInvalidArgument);
 }
 
 }  // namespace

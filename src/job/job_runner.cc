@@ -13,6 +13,7 @@
 #include "gitlab/failure_reason.h"
 #include "gitlab/runner_info.h"
 #include "gitlab/token.h"
+#include "job/job_cleanup.h"
 #include "job/script_builder.h"
 #include "job/stage_gate.h"
 #include "job/trace_buffer.h"
@@ -96,6 +97,17 @@ std::string ProjectDir(const gitlab::JobPayload& job, const std::string& builds_
 JobRunner::JobRunner(JobRunnerParams params, JobChannel& channel, executor::Executor& executor,
                      const util::Clock& clock)
     : p_(std::move(params)), channel_(channel), executor_(executor), clock_(clock) {}
+
+bool JobRunner::CleanUp(int64_t job_id, const std::string& script, TraceBuffer& trace) {
+  trace.SectionStart("cleanup_file_variables", "Cleaning up project directory and file based variables");
+  std::string err = RunJobCleanup(executor_, script, trace);
+  if (!err.empty()) {
+    trace.Warning("Cleaning up file based variables failed: " + err);
+    spdlog::warn("Job {}: its file variables and temp files could not be removed: {}", job_id, err);
+  }
+  trace.SectionEnd("cleanup_file_variables");
+  return err.empty();
+}
 
 JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
   const gitlab::JobPayload& job = p_.payload;
@@ -184,6 +196,7 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
   // Built after prepare_executor: the docker executor knows its shell only then. Runner
   // work (git, cleanup) is written for POSIX sh, which every helper environment has.
   std::optional<ScriptBuilder> user_scripts;
+  bool stages_may_have_run = false;  // a stage script (which writes file variables) may have run
   std::optional<ScriptBuilder> helper_scripts;
 
   // Runs one stage script; returns its exit code or a non-OK status (system failure or
@@ -239,6 +252,7 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
     util::Status s = executor_.Prepare(req, trace, token);
     gate->End();
     if (!s.ok() && s.code() != util::Status::Code::kCancelled) system_failure(s.message());
+    stages_may_have_run = s.ok();
     trace.SectionEnd("prepare_executor");
   }
   user_scripts.emplace(job, vars, runner, executor_.Shell());
@@ -358,15 +372,9 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
     }
   }
 
-  // Cleanup of file variables and credentials, unless the job was aborted.
-  if (gate->abort() == Why::kNone) {
-    trace.SectionStart("cleanup_file_variables", "Cleaning up project directory and file based variables");
-    const util::CancelToken& token = gate->Begin(false);
-    (void)executor_.Run({"cleanup_file_variables", false, helper_scripts->CleanupFileVariables(), false}, trace, token);
-    gate->End();
-    trace.SectionEnd("cleanup_file_variables");
-  }
   deadline.reset();
+  // File variables and temp files go at every end of the job, an abort included.
+  if (stages_may_have_run) outcome.cleanup_failed = !CleanUp(job.id, helper_scripts->CleanupFileVariables(), trace);
 
   // The verdict, in the order gitlab-runner gives them precedence.
   Why abort = gate->abort();

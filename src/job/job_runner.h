@@ -10,6 +10,7 @@
 #include "executor/executor.h"
 #include "gitlab/job_payload.h"
 #include "job/job_channel.h"
+#include "job/trace_buffer.h"
 #include "job/trace_sender.h"
 #include "util/cancel.h"
 #include "util/clock.h"
@@ -32,6 +33,9 @@ struct JobOutcome {
   std::string failure_reason;  // as sent (mapped to GitLab's list)
   int exit_code = 0;
   int64_t trace_bytes = 0;
+  // The job's file variables and temp files could not be removed (job/job_cleanup.h):
+  // its environment (a fleet instance) must not take another job.
+  bool cleanup_failed = false;
 };
 
 class JobRunner {
@@ -47,6 +51,9 @@ class JobRunner {
   JobOutcome Run(const util::CancelToken& interrupt);
 
  private:
+  // The cleanup_file_variables stage (job/job_cleanup.h); false when it did not succeed.
+  bool CleanUp(int64_t job_id, const std::string& script, TraceBuffer& trace);
+
   JobRunnerParams p_;
   JobChannel& channel_;
   executor::Executor& executor_;

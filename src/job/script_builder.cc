@@ -228,7 +228,8 @@ std::string ScriptBuilder::CleanupFileVariables() const {
     if (v.file) w.Line("rm -f " + ShellQuote(vars_.FilePath(v.key)));
   }
   w.Line("rm -f " + ShellQuote(CredentialsFile()));
-  w.Line("rmdir " + ShellQuote(vars_.TempDir()) + " 2>/dev/null || true");
+  // Everything else the job left there (its temp files) goes too, on every end of the job.
+  w.Line("rm -rf " + ShellQuote(vars_.TempDir()));
   return w.str();
 }
 

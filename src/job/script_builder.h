@@ -50,7 +50,8 @@ class ScriptBuilder {
   // Stage after_script with CI_JOB_STATUS=`job_status` (success, failed, canceled,
   // timedout), in the project dir.
   std::string AfterScript(const gitlab::Step& step, std::string_view job_status) const;
-  // Stage cleanup_file_variables: removes the file variables and the credentials file.
+  // Stage cleanup_file_variables: removes the file variables, the credentials file and
+  // the rest of RUNNER_TEMP_PROJECT_DIR (run at every end of a job: job/job_cleanup.h).
   std::string CleanupFileVariables() const;
 
   // A cache/artifacts stage (job/transfer_stages.h): the exports, cd to the project dir,

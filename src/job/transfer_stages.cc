@@ -111,10 +111,12 @@ std::optional<ScriptBody> RestoreCacheBody(const TransferContext& c) {
         if (!k.empty()) ExtractOne(c, w, k, false);
       }
       if (auto env = c.vars->Get("CACHE_FALLBACK_KEY"); env && !env->empty()) {
-        if (cache::IsProtectedFallbackKey(*env)) {
+        // Judged on the sanitised key, the one the extractor would be given.
+        std::string k = cache::SanitizeKey(*env);
+        if (cache::IsProtectedFallbackKey(k)) {
           w.Line("echo " + ShellQuote("WARNING: CACHE_FALLBACK_KEY \"" + *env +
                                       "\" not allowed to end in \"-protected\"; ignoring it"));
-        } else if (std::string k = cache::SanitizeKey(*env); !k.empty()) {
+        } else if (!k.empty()) {
           ExtractOne(c, w, k, false);
         }
       }

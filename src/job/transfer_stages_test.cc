@@ -60,6 +60,20 @@ TEST_F(TransferStagesTest, LocalCacheRestoreWithFallback) {
   EXPECT_EQ(s.find("--url"), std::string::npos) << s;
 }
 
+// CACHE_FALLBACK_KEY that sanitises to a "-protected" key never reaches the extractor.
+TEST_F(TransferStagesTest, ProtectedFallbackKeyRefusedInEverySpelling) {
+  for (std::string v : {"main-protected", "main-protected/", "main-protected%2F", "main-protected/x/..",
+                        "main-protected\\"}) {
+    vars_.Set("CACHE_FALLBACK_KEY", v);
+    std::string s = Text(RestoreCacheBody(c_));
+    EXPECT_EQ(s.find("/cache/g/p/main-protected/cache.zip"), std::string::npos) << v << "\n" << s;
+    EXPECT_NE(s.find("not allowed to end in"), std::string::npos) << v << "\n" << s;
+  }
+  vars_.Set("CACHE_FALLBACK_KEY", "main-unprotected/");
+  std::string s = Text(RestoreCacheBody(c_));
+  EXPECT_NE(s.find("'/cache/g/p/main-unprotected/cache.zip'"), std::string::npos) << s;
+}
+
 TEST_F(TransferStagesTest, PoliciesAndWhen) {
   job_.cache[0].policy = "push";
   EXPECT_NE(Text(RestoreCacheBody(c_)).find("Not downloading cache deps-debug due to policy"), std::string::npos);

@@ -18,6 +18,7 @@ connect::Endpoint EndpointFor(const cloud::ConnectInfo& info, const config::Conn
   e.port = connector.protocol_port > 0 ? connector.protocol_port : (info.port > 0 ? info.port : 22);
   e.username = !info.username.empty() ? info.username : connector.username;
   e.key_pem = info.key_pem;
+  e.host_key = info.host_key;
   e.password = !info.password.empty() ? info.password : connector.password;
   if (connector.timeout.count() > 0) e.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(connector.timeout);
   return e;

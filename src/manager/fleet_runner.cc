@@ -264,6 +264,15 @@ void FleetRunner::ProbeOnce() {
       continue;
     }
     auto conn = opt_.connect(*info);
+    if (!conn.ok() && connect::IsHostKeyMismatch(conn.status())) {
+      // Not the instance we made (or not only): never trusted, replaced.
+      spdlog::error("fleet {}: instance {} refused: {}; removing it", opt_.name, id, conn.status().message());
+      std::lock_guard<std::mutex> l(mu_);
+      scaler_.MarkReady(id, false);
+      wake_ = true;
+      cv_.notify_all();
+      continue;
+    }
     if (!conn.ok()) {
       spdlog::debug("fleet {}: instance {} not reachable yet: {}", opt_.name, id, conn.status().ToString());
       continue;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "executor/instance/local_test_connection.h"
@@ -107,6 +108,10 @@ class FleetRunnerTest : public ::testing::Test {
     o.connect = [this](const cloud::ConnectInfo& info) -> util::Result<std::shared_ptr<connect::Connection>> {
       auto c = std::make_shared<executor::testing::LocalTestConnection>();
       std::lock_guard<std::mutex> l(conns_mu_);
+      if (impostors_.count(info.id)) {  // what connect::DialSsh answers for another host key
+        return util::Status::PermissionDenied("ssh root@10.0.0.2:22: host key mismatch: the server presented "
+                                              "SHA256:aaa, the instance was given SHA256:bbb; refusing it");
+      }
       conns_[info.id] = c;
       return std::shared_ptr<connect::Connection>(c);
     };
@@ -116,6 +121,7 @@ class FleetRunnerTest : public ::testing::Test {
   std::shared_ptr<LockedProvider> provider_;
   std::mutex conns_mu_;
   std::map<std::string, std::shared_ptr<executor::testing::LocalTestConnection>> conns_;
+  std::set<std::string> impostors_;  // ids whose SSH handshake shows another host key
 };
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
@@ -143,6 +149,43 @@ TEST_F(FleetRunnerTest, JobGetsLeaseOnReadyInstanceAndShutdownRemovesIt) {
   EXPECT_TRUE(Contains(calls, "increase 1")) << ::testing::PrintToString(calls);
   EXPECT_TRUE(Contains(calls, "decrease f-001")) << ::testing::PrintToString(calls);
   EXPECT_EQ(provider_->Live(), 0u);
+}
+
+// No trust on first use: an instance that shows another host key than the one it was
+// given is never used; it is removed and another one takes the job.
+TEST_F(FleetRunnerTest, HostKeyMismatchReplacesTheInstance) {
+  impostors_.insert("f-001");
+  fleet::AutoscalerSettings settings = OneInstance();
+  settings.backoff_initial = 100ms;  // a refused instance counts as a failed launch
+  auto f = Make(settings);
+  f->Start();
+  util::CancelToken interrupt;
+  auto grant = f->Acquire(1, interrupt);
+  ASSERT_OK(grant);
+  EXPECT_EQ(grant->instance, "f-002");
+  auto calls = provider_->Calls();
+  EXPECT_TRUE(Contains(calls, "decrease f-001")) << ::testing::PrintToString(calls);
+  f->Release(1);
+  f->Shutdown();
+}
+
+// A job whose cleanup could not run releases its lease as suspect: the instance takes no
+// more jobs and is removed (manager/job_launcher.cc).
+TEST_F(FleetRunnerTest, SuspectReleaseRemovesTheInstance) {
+  auto f = Make();
+  f->Start();
+  util::CancelToken interrupt;
+  auto grant = f->Acquire(1, interrupt);
+  ASSERT_OK(grant);
+  EXPECT_EQ(grant->instance, "f-001");
+  f->Release(1, true);
+  auto second = f->Acquire(2, interrupt);
+  ASSERT_OK(second);
+  EXPECT_EQ(second->instance, "f-002");
+  auto calls = provider_->Calls();
+  EXPECT_TRUE(Contains(calls, "decrease f-001")) << ::testing::PrintToString(calls);
+  f->Release(2);
+  f->Shutdown();
 }
 
 TEST_F(FleetRunnerTest, InstanceThatDisappearsSeversTheJobsConnection) {

@@ -40,7 +40,7 @@ JobResult FailWithoutExecutor(const JobTicket& t, const std::string& why) {
 struct LeaseReleaser {
   FleetRunner* fleet;
   int64_t job;
-  bool suspect = false;  // the job ended as a system failure: do not reuse the instance
+  bool suspect = false;  // a system failure or a failed cleanup: do not reuse the instance
   ~LeaseReleaser() {
     if (fleet) fleet->Release(job, suspect);
   }
@@ -96,6 +96,13 @@ class DefaultJobLauncher final : public JobLauncher {
                    o.reported ? "" : "; GitLab did not take the final state");
     }
     releaser.suspect = o.failure_reason == gitlab::kRunnerSystemFailure && !interrupt.cancelled();
+    if (o.cleanup_failed && t.fleet) {
+      // Its file variables may still be on it: the next job (maybe another project's) must
+      // not find them. The instance takes no more jobs and is removed.
+      spdlog::warn("Job {}: the job's files could not be removed from its instance; the instance takes no more jobs",
+                   t.payload.id);
+      releaser.suspect = true;
+    }
     return {o.state, o.failure_reason};
   }
 };

@@ -85,7 +85,14 @@ TEST(AwsFactoryTest, MakesAPerFleetKeyThatTravelsInUserData) {
   decoded.resize(static_cast<size_t>(n) - (user_data.size() - user_data.find_last_not_of('=') - 1));
   std::smatch m;
   ASSERT_TRUE(std::regex_search(decoded, m, std::regex("ssh-ed25519 AAAA[A-Za-z0-9+/=]+ spotrunner-f"))) << decoded;
-  auto expected = BuildUserData("root", m[0].str(), "#!/bin/sh\necho from-the-user\n");
+  // Each launch also carries a host key of its own (cloud-init ssh_keys), which Connect()
+  // then gives as the only key to accept.
+  std::smatch hk;
+  ASSERT_TRUE(std::regex_search(decoded, hk, std::regex("  ed25519_private: \\|\n((?:    [^\n]*\n)+)  ed25519_public: ([^\n]+)\n")))
+      << decoded;
+  std::string pem = std::regex_replace(hk[1].str(), std::regex("(^|\n)    "), "$1");
+  EXPECT_EQ(info->host_key, hk[2].str());
+  auto expected = BuildUserData("root", m[0].str(), "#!/bin/sh\necho from-the-user\n", HostKey{pem, hk[2].str()});
   ASSERT_OK(expected);
   EXPECT_EQ(decoded, *expected);
   // A second fleet gets a key of its own.

@@ -8,6 +8,7 @@
 #include "cloud/aws/interruption_probe.h"
 #include "cloud/aws/tags.h"
 #include "cloud/aws/user_data.h"
+#include "connect/ssh/ssh_keys.h"
 
 namespace cloud::aws {
 namespace {
@@ -114,7 +115,10 @@ util::Result<int> AwsProvider::LaunchRound(int n, bool spot) {
     r.security_group_ids = s.security_group_ids;
     r.security_group_names = s.security_group_ids.empty() ? s.security_group_names : std::vector<std::string>{};
     r.key_name = s.keypair_name;
-    r.user_data_base64 = UserDataBase64();
+    std::string host_public;
+    auto user_data = LaunchUserData(&host_public);
+    if (!user_data.ok()) return user_data.status();
+    r.user_data_base64 = std::move(*user_data);
     r.iam_instance_profile = s.iam_instance_profile;
     r.spot = spot;
     r.max_price = s.max_price;
@@ -126,6 +130,7 @@ util::Result<int> AwsProvider::LaunchRound(int n, bool spot) {
     auto launched = ec2_.RunInstances(r);
     if (launched.ok()) {
       Remember(*launched);
+      for (const auto& i : *launched) host_keys_[i.id] = host_public;
       granted += static_cast<int>(launched->size());
       spdlog::info("aws: launched {} {} instance(s) in pool {}", launched->size(), spot ? "spot" : "on-demand",
                    pool->Name());
@@ -141,6 +146,17 @@ util::Result<int> AwsProvider::LaunchRound(int n, bool spot) {
   }
   if (granted == 0) return last_error;
   return granted;
+}
+
+util::Result<std::string> AwsProvider::LaunchUserData(std::string* host_public) const {
+  const AwsSettings& s = options_.settings;
+  auto kp = connect::GenerateKeyPair("");
+  if (!kp.ok()) return kp.status().WithContext("aws: instance host key");
+  auto user_data = BuildUserData(s.ssh_user, options_.ssh_public_key, options_.user_data_part,
+                                 HostKey{kp->private_pem, kp->public_line});
+  if (!user_data.ok()) return user_data.status();
+  *host_public = kp->public_line;
+  return Base64(*user_data);
 }
 
 util::Result<int> AwsProvider::FleetRound(int n, bool spot) {
@@ -225,6 +241,7 @@ util::Status AwsProvider::Refresh(bool force) {
     }
   }
   std::erase_if(fresh, [](const auto& kv) { return kv.second.state == "terminated"; });
+  std::erase_if(host_keys_, [&](const auto& kv) { return !fresh.count(kv.first); });
   std::erase_if(noticed_, [&](const std::string& id) { return !fresh.count(id); });
   instances_ = std::move(fresh);
   last_list_ = now;
@@ -264,7 +281,13 @@ util::Result<ConnectInfo> AwsProvider::Connect(const std::string& id) {
     it = instances_.find(id);
   }
   if (it == instances_.end()) return util::Status::NotFound("aws: instance " + id + " is not in fleet " + options_.settings.fleet_name);
-  return ConnectInfoFor(it->second, options_.settings, options_.ssh_private_key_pem);
+  auto info = ConnectInfoFor(it->second, options_.settings, options_.ssh_private_key_pem);
+  // Instances of a launch template (CreateFleet) boot with its user data: their host key
+  // is not ours to know, and the connection pins the first one it sees.
+  if (info.ok()) {
+    if (auto hk = host_keys_.find(id); hk != host_keys_.end()) info->host_key = hk->second;
+  }
+  return info;
 }
 
 std::vector<ProviderEvent> AwsProvider::TakeEvents() { return std::exchange(events_, {}); }

@@ -75,8 +75,12 @@ class AwsProvider final : public Provider {
   // The tags every instance of this fleet is launched with (market = "spot"|"on-demand").
   std::map<std::string, std::string> LaunchTags(const std::string& market) const;
   // The cloud-init user data (base64) that installs the manager's public key, merged with
-  // the user's own; "" when there is neither.
+  // the user's own; "" when there is neither. Each RunInstances call adds a host key of
+  // its own to it (LaunchUserData), so this is the part every launch shares.
   const std::string& UserDataBase64() const { return user_data_base64_; }
+  // The user data (base64) of one RunInstances call: the above plus a freshly generated
+  // SSH host key (cloud-init `ssh_keys`), whose public half goes to `*host_public`.
+  util::Result<std::string> LaunchUserData(std::string* host_public) const;
 
  private:
   struct Pool {
@@ -98,6 +102,9 @@ class AwsProvider final : public Provider {
   std::vector<Pool> pools_;
   std::map<std::string, util::Time> pool_cooling_until_;  // pool name → time
   std::map<std::string, Ec2Instance> instances_;  // ours, by id (last view + launches since)
+  // The host key each instance launched by RunInstances was given (its public line):
+  // the only key Connect() lets the connection accept.
+  std::map<std::string, std::string> host_keys_;
   std::set<std::string> noticed_;                 // ids with a queued interruption notice
   std::vector<ProviderEvent> events_;
   util::Time last_list_{};

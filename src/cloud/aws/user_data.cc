@@ -39,8 +39,16 @@ std::string Base64(const std::string& in) {
 
 util::Result<std::string> BuildUserData(const std::string& ssh_user, const std::string& public_key,
                                         const std::string& user_part) {
+  return BuildUserData(ssh_user, public_key, user_part, HostKey{});
+}
+
+util::Result<std::string> BuildUserData(const std::string& ssh_user, const std::string& public_key,
+                                        const std::string& user_part, const HostKey& host_key) {
   if (public_key.find_first_of("\r\n") != std::string::npos || ssh_user.find_first_of("\r\n:") != std::string::npos)
     return util::Status::InvalidArgument("aws user data: the SSH user or the public key contains a line break");
+  if (host_key.public_line.find_first_of("\r\n") != std::string::npos ||
+      host_key.private_pem.empty() != host_key.public_line.empty())
+    return util::Status::InvalidArgument("aws user data: the host key needs both halves, its public line on one line");
   std::string ours;
   if (!public_key.empty()) {
     ours = "#cloud-config\n"
@@ -51,6 +59,23 @@ util::Result<std::string> BuildUserData(const std::string& ssh_user, const std::
            "    shell: /bin/bash\n"
            "    ssh_authorized_keys:\n"
            "      - " + public_key + "\n";
+  }
+  if (!host_key.private_pem.empty()) {
+    if (ours.empty()) ours = "#cloud-config\n";
+    // A literal block keeps the key's lines; cloud-init writes it to
+    // /etc/ssh/ssh_host_ed25519_key before sshd starts (and deletes the image's keys).
+    ours += "ssh_keys:\n  ed25519_private: |\n";
+    size_t i = 0;
+    const std::string& pem = host_key.private_pem;
+    while (i < pem.size()) {
+      size_t j = pem.find('\n', i);
+      if (j == std::string::npos) j = pem.size();
+      std::string line = pem.substr(i, j - i);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) ours += "    " + line + "\n";
+      i = j + 1;
+    }
+    ours += "  ed25519_public: " + host_key.public_line + "\n";
   }
   std::string out;
   if (user_part.empty()) {

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include "connect/ssh/ssh_keys.h"
 #include "util/testing/test_util.h"
 
 namespace cloud::aws {
@@ -55,6 +60,55 @@ TEST(AwsUserDataTest, UserDataIsMergedAsAMultipartArchiveWithOursLast) {
   ASSERT_OK(mime);
   EXPECT_NE(mime->find("--==spotrunner-boundary==\nContent-Type: multipart/mixed; boundary=\"b\"\n"),
             std::string::npos) << *mime;
+}
+
+// The instance's host key travels as cloud-init's `ssh_keys`: the private key as a literal
+// block, the public line beside it; cloud-init's own schema check accepts the document.
+TEST(AwsUserDataTest, HostKeyGoesIntoSshKeys) {
+  auto host = connect::GenerateKeyPair("");
+  ASSERT_OK(host);
+  auto ud = BuildUserData("ubuntu", kKey, "", HostKey{host->private_pem, host->public_line});
+  ASSERT_OK(ud);
+  std::string block;
+  for (size_t i = 0; i < host->private_pem.size();) {
+    size_t j = host->private_pem.find('\n', i);
+    block += "    " + host->private_pem.substr(i, j - i) + "\n";
+    i = j + 1;
+  }
+  EXPECT_EQ(*ud,
+            "#cloud-config\n"
+            "users:\n"
+            "  - default\n"
+            "  - name: ubuntu\n"
+            "    sudo: ALL=(ALL) NOPASSWD:ALL\n"
+            "    shell: /bin/bash\n"
+            "    ssh_authorized_keys:\n"
+            "      - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey spotrunner-f\n"
+            "ssh_keys:\n"
+            "  ed25519_private: |\n" +
+                block + "  ed25519_public: " + host->public_line + "\n");
+
+  // cloud-init (Debian's package, scripts/deps.sh) validates it against its schema.
+  testutil::TempDir dir;
+  std::string file = (dir.path() / "user-data").string();
+  { std::ofstream(file) << *ud; }
+  std::string cmd = "cloud-init schema --config-file " + file + " 2>&1";
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+  ASSERT_TRUE(p);
+  std::string out;
+  char buf[512];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p.get())) > 0;) out.append(buf, n);
+  int rc = pclose(p.release());
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("Valid cloud-config"), std::string::npos) << out;
+
+  // Only the host key (keypair_name launches carry no fleet key).
+  auto only = BuildUserData("ubuntu", "", "", HostKey{host->private_pem, host->public_line});
+  ASSERT_OK(only);
+  EXPECT_EQ(only->rfind("#cloud-config\nssh_keys:\n  ed25519_private: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n", 0),
+            0u) << *only;
+  EXPECT_EQ(BuildUserData("ubuntu", kKey, "", HostKey{host->private_pem, ""}).status().code(),
+            util::Status::Code::kInvalidArgument);
 }
 
 TEST(AwsUserDataTest, RefusesWhatEc2OrCloudInitWouldNotTake) {

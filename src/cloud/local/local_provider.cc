@@ -138,7 +138,11 @@ util::Result<int> LocalProvider::Increase(int n) {
   for (int k = 0; k < 253 && granted < want; ++k) {
     int idx = (start - 1 + k) % 253 + 1;
     if (used.count(idx)) continue;
-    auto st = net.CreateInstance(idx, UnixMs(clock_.Now()));
+    // Each instance gets a host key of its own; Connect() hands its public half out as the
+    // only key to accept (no trust on first use).
+    auto host_key = connect::GenerateKeyPair("");
+    if (!host_key.ok()) return host_key.status().WithContext("local fleet " + opts_.fleet);
+    auto st = net.CreateInstance(idx, UnixMs(clock_.Now()), host_key->private_pem);
     if (!st.ok()) {
       if (granted > 0) break;  // partial grant
       if (present.empty()) net.DeleteBridge();
@@ -182,8 +186,11 @@ util::Result<ConnectInfo> LocalProvider::Connect(const std::string& id) {
       !net.SshAnswers(n, kProbeMs)) {
     return util::Status::FailedPrecondition("local fleet " + opts_.fleet + ": instance " + id + " is still booting");
   }
+  auto host_key = connect::PublicLineOf(ReadAll(net.HostKeyPath(id)), "");
+  if (!host_key.ok()) return host_key.status().WithContext("local fleet " + opts_.fleet + ": host key of " + id);
   ConnectInfo c;
   c.id = id;
+  c.host_key = *host_key;
   c.port = 22;
   c.username = opts_.username;
   if (!opts_.instance_keys) c.key_pem = impl_->client_key;
@@ -206,6 +213,17 @@ util::Status LocalProvider::SetAuthorizedKeys(const std::string& id, const std::
     text += k + "\n";
   }
   return WriteSecret(net.AuthorizedKeysPath(id), text);
+}
+
+util::Status LocalProvider::SetHostKey(const std::string& id, const std::string& private_pem) {
+  FleetNet& net = impl_->net;
+  std::vector<std::string> present = net.Namespaces();
+  if (net.IndexOf(id) < 0 || std::find(present.begin(), present.end(), id) == present.end())
+    return util::Status::NotFound("local fleet " + opts_.fleet + ": no instance " + id);
+  if (!connect::PublicLineOf(private_pem, "").ok())
+    return util::Status::InvalidArgument("local fleet " + opts_.fleet + ": the host key for " + id +
+                                         " is not a readable unencrypted private key");
+  return net.ReplaceHostKey(id, private_pem);
 }
 
 std::vector<ProviderEvent> LocalProvider::TakeEvents() {

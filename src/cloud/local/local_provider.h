@@ -5,7 +5,8 @@
 //
 // One instance = netns "sr-<fleet>-<n>" with one veth ("eth0") into a bridge the provider
 // creates (fixed MAC, address .1 of the fleet's /24), address .<n+1>, and its own sshd
-// listening on that address with the fleet's host key and authorized key. The names are
+// listening on that address with a host key generated for that instance (Connect()
+// hands out its public half: the only key the manager accepts) and the fleet's authorized key. The names are
 // the tags: List() finds this fleet's namespaces after a restart and ignores the others.
 // State (keys, sshd configs, launch times) lives in `state_dir`; a second provider on the
 // same options and state dir adopts the instances. The bridge goes with the last instance.
@@ -63,6 +64,12 @@ class LocalProvider final : public Provider {
   // an id that is not a present instance of this fleet; kIOError when the file cannot be
   // written.
   util::Status SetAuthorizedKeys(const std::string& id, const std::vector<std::string>& keys);
+
+  // Replaces instance `id`'s SSH host key (OpenSSH private key text) and restarts its sshd,
+  // as cloud-init does with the `ssh_keys` of user data (the EC2 emulator calls it). Later
+  // Connect() answers carry its public half. kNotFound, kInvalidArgument for an unreadable
+  // key, kIOError/kUnavailable when the key cannot be written or sshd not restarted.
+  util::Status SetHostKey(const std::string& id, const std::string& private_pem);
 
   const LocalOptions& options() const { return opts_; }
 

@@ -13,6 +13,7 @@
 
 #include "cloud/provider_factory.h"
 #include "connect/ssh/ssh_connection.h"
+#include "connect/ssh/ssh_keys.h"
 #include "util/testing/test_util.h"
 
 namespace cloud::local {
@@ -108,6 +109,10 @@ TEST_F(LocalProviderTest, IncreaseConnectRunDecrease) {
   e.port = info->port;
   e.username = info->username;
   e.key_pem = info->key_pem;
+  // No trust on first use: the host key the provider generated for this instance is the
+  // only one accepted.
+  EXPECT_EQ(info->host_key.rfind("ssh-ed25519 ", 0), 0u) << info->host_key;
+  e.host_key = info->host_key;
   auto conn = connect::DialSsh(e);
   ASSERT_OK(conn);
   std::string out;
@@ -124,6 +129,20 @@ TEST_F(LocalProviderTest, IncreaseConnectRunDecrease) {
                      [&](std::string_view s) { out.append(s); }, never);
   ASSERT_OK(rc);
   EXPECT_EQ(out, "SSH-");  // the other instance's sshd greets
+  // Each instance has a host key of its own: one cannot pass for the other.
+  EXPECT_NE(other->host_key, info->host_key);
+  connect::Endpoint to_other = e;
+  to_other.host = other->internal_addr;
+  EXPECT_TRUE(connect::IsHostKeyMismatch(connect::DialSsh(to_other).status()));
+  // A host key given later (the EC2 emulator's user data) replaces it; sshd presents it.
+  auto fresh = connect::GenerateKeyPair("");
+  ASSERT_OK(fresh);
+  ASSERT_OK(p->SetHostKey("sr-" + f + "-1", fresh->private_pem));
+  auto again = p->Connect("sr-" + f + "-1");
+  ASSERT_OK(again);
+  EXPECT_EQ(again->host_key, fresh->public_line);
+  to_other.host_key = fresh->public_line;
+  EXPECT_OK(connect::DialSsh(to_other));
   // The docker executor's path: the instance's /var/run/docker.sock through the SSH tunnel.
   auto docker = (*conn)->DialUnix("/var/run/docker.sock");
   ASSERT_OK(docker);  // dockerd must answer on /var/run/docker.sock (scripts/services.sh)

@@ -74,6 +74,29 @@ FleetNet::FleetNet(const LocalOptions& o)
   }
 }
 
+std::string FleetNet::HostKeyPath(const std::string& id) const {
+  std::string own = StatePath(id + ".host_ed25519");
+  return fs::exists(own) ? own : StatePath("host_ed25519");
+}
+
+namespace {
+
+util::Status WriteKeyFile(const std::string& path, const std::string& pem) {
+  std::string tmp = path + ".new";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!f) return util::Status::IOError("cannot write " + tmp);
+    chmod(tmp.c_str(), 0600);
+    f << pem;
+    f.close();
+    if (!f) return util::Status::IOError("cannot write " + tmp);
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) return util::Status::IOError("cannot write " + path);
+  return util::Status::Ok();
+}
+
+}  // namespace
+
 std::string FleetNet::AuthorizedKeysPath(const std::string& id) const {
   return instance_keys_ ? StatePath(id + ".authorized_keys") : StatePath("authorized_keys");
 }
@@ -185,7 +208,7 @@ util::Status FleetNet::WriteSshdConfig(const std::string& id, int n) const {
   std::ofstream f(StatePath(id + ".sshd_config"), std::ios::trunc);
   f << "# sshd of local instance " << id << "\n"
     << "ListenAddress " << Address(n) << ":22\n"
-    << "HostKey " << StatePath("host_ed25519") << "\n"
+    << "HostKey " << HostKeyPath(id) << "\n"
     << "AuthorizedKeysFile " << AuthorizedKeysPath(id) << "\n"
     << "PidFile " << StatePath(id + ".pid") << "\n"
     << "PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
@@ -198,7 +221,7 @@ util::Status FleetNet::WriteSshdConfig(const std::string& id, int n) const {
   return util::Status::Ok();
 }
 
-util::Status FleetNet::CreateInstance(int n, int64_t launched_ms) {
+util::Status FleetNet::CreateInstance(int n, int64_t launched_ms, const std::string& host_key_pem) {
   const std::string id = InstanceId(n);
   const std::string host = VethHost(n), peer = VethPeer(n), addr = Address(n);
   auto fail = [&](const util::Status& st) {
@@ -232,6 +255,7 @@ util::Status FleetNet::CreateInstance(int n, int64_t launched_ms) {
     std::ofstream f(StatePath(id + ".netns"), std::ios::trunc);
     f << st.st_ino << "\n";
   }
+  if (util::Status k = WriteKeyFile(StatePath(id + ".host_ed25519"), host_key_pem); !k.ok()) return fail(k);
   if (instance_keys_) {  // opens to no key until SetAuthorizedKeys
     std::ofstream f(AuthorizedKeysPath(id), std::ios::trunc);
     if (!f) return fail(util::Status::IOError("cannot write " + AuthorizedKeysPath(id)));
@@ -240,6 +264,22 @@ util::Status FleetNet::CreateInstance(int n, int64_t launched_ms) {
   if (!w.ok()) return fail(w);
   auto r = RunChecked({"ip", "netns", "exec", id, "/usr/sbin/sshd", "-f", StatePath(id + ".sshd_config")});
   if (!r.ok()) return fail(r.status());
+  return util::Status::Ok();
+}
+
+util::Status FleetNet::ReplaceHostKey(const std::string& id, const std::string& host_key_pem) {
+  if (IndexOf(id) < 0) return util::Status::NotFound("local instance " + id + " is not of this fleet");
+  SR_RETURN_IF_ERROR(WriteKeyFile(StatePath(id + ".host_ed25519"), host_key_pem));
+  SR_RETURN_IF_ERROR(WriteSshdConfig(id, IndexOf(id)));
+  std::string pid_text = ReadFile(StatePath(id + ".pid"));
+  pid_t pid = static_cast<pid_t>(std::strtol(pid_text.c_str(), nullptr, 10));
+  if (pid > 1 && ReadFile("/proc/" + std::to_string(pid) + "/comm").rfind("sshd", 0) == 0) {
+    kill(pid, SIGTERM);  // the listener only; sessions of other sshd processes stay
+    for (int i = 0; i < 100 && kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (kill(pid, 0) == 0) return util::Status::Unavailable("local instance " + id + ": sshd did not stop");
+  }
+  auto r = RunChecked({"ip", "netns", "exec", id, "/usr/sbin/sshd", "-f", StatePath(id + ".sshd_config")});
+  if (!r.ok()) return r.status().WithContext("local instance " + id + ": restarting sshd");
   return util::Status::Ok();
 }
 
@@ -263,7 +303,8 @@ util::Status FleetNet::DeleteInstance(const std::string& id) {
     if (!r.ok()) return r.status();
   }
   std::error_code ec;
-  for (const char* ext : {".launched", ".netns", ".pid", ".sshd_config", ".authorized_keys"}) fs::remove(StatePath(id + ext), ec);
+  for (const char* ext : {".launched", ".netns", ".pid", ".sshd_config", ".authorized_keys", ".host_ed25519"})
+    fs::remove(StatePath(id + ext), ec);
   return util::Status::Ok();
 }
 

@@ -23,6 +23,9 @@ class FleetNet {
   // The authorized_keys file instance `id`'s sshd reads: its own (LocalOptions::
   // instance_keys, created empty with the instance) or the fleet's.
   std::string AuthorizedKeysPath(const std::string& id) const;
+  // The private host key instance `id`'s sshd presents: its own (made at launch), or the
+  // fleet's for an instance an older version launched.
+  std::string HostKeyPath(const std::string& id) const;
 
   // This fleet's instance ids present on the host (namespaces), sorted.
   std::vector<std::string> Namespaces() const;
@@ -34,9 +37,12 @@ class FleetNet {
   util::Status EnsureBridge();
   void DeleteBridge();
 
-  // Netns + veth + sshd for instance n, with `launched_ms` recorded. On failure removes
-  // what it made.
-  util::Status CreateInstance(int n, int64_t launched_ms);
+  // Netns + veth + sshd for instance n, with `launched_ms` recorded and `host_key_pem`
+  // (OpenSSH private key) as its sshd's only host key. On failure removes what it made.
+  util::Status CreateInstance(int n, int64_t launched_ms, const std::string& host_key_pem);
+  // Gives instance `id`'s sshd another host key: writes it, stops sshd (bounded wait) and
+  // starts it again (it listens when this returns).
+  util::Status ReplaceHostKey(const std::string& id, const std::string& host_key_pem);
   // Kills every process of the instance's namespace, removes veth, netns and state files.
   // Idempotent.
   util::Status DeleteInstance(const std::string& id);

@@ -1,5 +1,6 @@
 #include "connect/ssh/session_pool.h"
 
+#include <memory>
 #include <mutex>
 
 namespace sshio {
@@ -10,6 +11,41 @@ constexpr size_t kMaxIdle = 4;
 void InitOnce() {
   static std::once_flag once;
   std::call_once(once, [] { ssh_init(); });
+}
+
+struct KeyFree {
+  void operator()(ssh_key k) const { ssh_key_free(k); }
+};
+using KeyPtr = std::unique_ptr<std::remove_pointer_t<ssh_key>, KeyFree>;
+
+// "SHA256:..." as OpenSSH prints it.
+std::string Fingerprint(ssh_key key) {
+  unsigned char* hash = nullptr;
+  size_t len = 0;
+  std::string out = "?";
+  if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &len) == SSH_OK && hash != nullptr) {
+    char* fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, len);
+    if (fp != nullptr) {
+      out = fp;
+      ssh_string_free_char(fp);
+    }
+    ssh_clean_pubkey_hash(&hash);
+  }
+  return out;
+}
+
+// The public key of a "type base64 [comment]" line.
+KeyPtr ParsePublicLine(const std::string& line) {
+  size_t sp = line.find(' ');
+  if (sp == std::string::npos) return nullptr;
+  std::string type = line.substr(0, sp);
+  std::string b64 = line.substr(sp + 1);
+  b64 = b64.substr(0, b64.find_first_of(" \t\r\n"));
+  enum ssh_keytypes_e t = ssh_key_type_from_name(type.c_str());
+  if (t == SSH_KEYTYPE_UNKNOWN) return nullptr;
+  ssh_key key = nullptr;
+  if (ssh_pki_import_pubkey_base64(b64.c_str(), t, &key) != SSH_OK) return nullptr;
+  return KeyPtr(key);
 }
 
 std::string HostKeyHash(ssh_session s) {
@@ -73,8 +109,31 @@ util::Result<SessionPtr> SessionPool::DialNew() {
   ssh_options_set(s.get(), SSH_OPTIONS_TIMEOUT, &secs);
   ssh_options_set(s.get(), SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
   ssh_options_set(s.get(), SSH_OPTIONS_PROCESS_CONFIG, &no);
+  KeyPtr expected;
+  if (!e_.host_key.empty()) {
+    expected = ParsePublicLine(e_.host_key);
+    if (!expected) return util::Status::InvalidArgument(Where() + ": the expected host key is not a readable public key");
+    // Ask for that key's type only, so a server with several host keys shows the one we know.
+    std::string algos = ssh_key_type_to_char(ssh_key_type(expected.get()));
+    if (ssh_key_type(expected.get()) == SSH_KEYTYPE_RSA) algos = "rsa-sha2-512,rsa-sha2-256,ssh-rsa";
+    ssh_options_set(s.get(), SSH_OPTIONS_HOSTKEYS, algos.c_str());
+  }
   if (ssh_connect(s.get()) != SSH_OK) {
     return util::Status::Unavailable(Where() + ": cannot connect: " + ssh_get_error(s.get()));
+  }
+  if (expected) {
+    // No trust on first use: the key must be the one the fleet gave the instance, checked
+    // before our client key signs anything.
+    ssh_key raw = nullptr;
+    if (ssh_get_server_publickey(s.get(), &raw) != SSH_OK || raw == nullptr) {
+      return util::Status::Unavailable(Where() + ": no host key");
+    }
+    KeyPtr got(raw);
+    if (ssh_key_cmp(got.get(), expected.get(), SSH_KEY_CMP_PUBLIC) != 0) {
+      return util::Status::PermissionDenied(Where() + ": " + kHostKeyMismatch + ": the server presented " +
+                                            Fingerprint(got.get()) + ", the instance was given " +
+                                            Fingerprint(expected.get()) + "; refusing it");
+    }
   }
   std::string hash = HostKeyHash(s.get());
   if (hash.empty()) return util::Status::Unavailable(Where() + ": no host key");

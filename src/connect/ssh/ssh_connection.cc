@@ -24,8 +24,13 @@ class SshConnection final : public Connection {
 
 }  // namespace
 
+bool IsHostKeyMismatch(const util::Status& s) {
+  return s.code() == util::Status::Code::kPermissionDenied &&
+         s.message().find(sshio::kHostKeyMismatch) != std::string::npos;
+}
+
 util::Result<std::shared_ptr<Connection>> DialSsh(const Endpoint& e) {
-  sshio::Target t{e.host, e.port, e.username, e.key_pem, e.password, e.timeout};
+  sshio::Target t{e.host, e.port, e.username, e.key_pem, e.password, e.timeout, e.host_key};
   auto pool = sshio::Dial(t);
   if (!pool.ok()) return pool.status();
   return std::shared_ptr<Connection>(std::make_shared<SshConnection>(std::move(*pool)));

@@ -6,10 +6,12 @@
 // DialUnix stream, one Ping) owns a whole SSH session while it runs. Finished sessions go
 // back to a small idle pool and are reused, so a steady job flow pays the handshake once.
 //
-// Host keys: accept-and-pin. The first session of a Connection accepts the server's host
-// key and records its SHA-256 fingerprint; every later session of the same Connection must
-// present the same key or fails with kPermissionDenied. This fits instances the fleet
-// created itself (no known_hosts to consult); it does not protect the very first handshake.
+// Host keys: no trust on first use. The fleet generates each instance's host key and gives
+// it to the instance (cloud-init `ssh_keys`, or the local provider's sshd); Endpoint::
+// host_key carries its public half and only that key is accepted, checked before the
+// client key authenticates; another key fails with kPermissionDenied ("host key
+// mismatch", IsHostKeyMismatch). Without Endpoint::host_key (instances whose key the
+// fleet cannot know) the first session's key is pinned for the Connection's life.
 //
 // Exec runs the command with /bin/sh, without a login shell, in its own session/process
 // group on the instance (util-linux `setsid -w` must be there); on cancel that whole process

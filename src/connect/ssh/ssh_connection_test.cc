@@ -59,6 +59,7 @@ class SshServer {
     auto client = GenerateKeyPair("test");
     if (!host_key.ok() || !client.ok()) return;
     client_pem_ = client->private_pem;
+    host_public_ = host_key->public_line;
     std::string d = dir_.path().string();
     std::ofstream(d + "/host") << host_key->private_pem;
     std::ofstream(d + "/authorized_keys") << client->public_line << "\n";
@@ -91,11 +92,12 @@ class SshServer {
     return e;
   }
   const std::filesystem::path& dir() const { return dir_.path(); }
+  const std::string& host_public() const { return host_public_; }
   void KillSshd() { Sh("for p in $(ip netns pids " + ns_ + "); do kill -9 $p; done"); }
 
  private:
   testutil::TempDir dir_;
-  std::string ns_, vh_, vp_, ip_, host_ip_, client_pem_;
+  std::string ns_, vh_, vp_, ip_, host_ip_, client_pem_, host_public_;
   bool ok_ = false;
 };
 
@@ -292,6 +294,31 @@ TEST_F(SshConnectionTest, WrongKeyIsRefused) {
   auto c = DialSsh(e);
   EXPECT_EQ(c.status().code(), util::Status::Code::kPermissionDenied) << c.status().ToString();
   e.key_pem = "not a key";
+  EXPECT_EQ(DialSsh(e).status().code(), util::Status::Code::kInvalidArgument);
+}
+
+// No trust on first use: with the host key the fleet gave the instance, that key is the
+// only one accepted, from the very first handshake on.
+TEST_F(SshConnectionTest, OnlyTheExpectedHostKeyIsAccepted) {
+  Endpoint e = server_.endpoint();
+  e.host_key = server_.host_public() + " instance-host-key";
+  auto good = DialSsh(e);
+  ASSERT_OK(good);
+  std::string out;
+  util::CancelToken never;
+  EXPECT_OK((*good)->Exec("true", "", [&](std::string_view s) { out.append(s); }, never));
+
+  auto other = GenerateKeyPair("");
+  ASSERT_OK(other);
+  e.host_key = other->public_line;  // what the fleet expected; this sshd is someone else
+  auto c = DialSsh(e);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), util::Status::Code::kPermissionDenied) << c.status().ToString();
+  EXPECT_TRUE(IsHostKeyMismatch(c.status())) << c.status().ToString();
+  EXPECT_NE(c.status().message().find("the server presented SHA256:"), std::string::npos) << c.status().ToString();
+  EXPECT_FALSE(IsHostKeyMismatch(util::Status::PermissionDenied("authentication refused")));
+
+  e.host_key = "ssh-ed25519 not-base64!";
   EXPECT_EQ(DialSsh(e).status().code(), util::Status::Code::kInvalidArgument);
 }
 

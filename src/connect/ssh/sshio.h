@@ -23,7 +23,11 @@ struct Target {  // mirrors connect::Endpoint
   std::string key_pem;  // never logged
   std::string password;
   std::chrono::milliseconds timeout{10000};
+  std::string host_key;  // expected "type base64 [comment]"; "" = accept-and-pin
 };
+
+// Starts the message of a dial refused for its host key (connect::IsHostKeyMismatch).
+inline constexpr char kHostKeyMismatch[] = "host key mismatch";
 
 class SessionPool;  // session_pool.h
 
