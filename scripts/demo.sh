@@ -141,9 +141,10 @@ ids+=("$(queue '{"name":"failing","tags":["shell"],"variables":{"GIT_STRATEGY":"
   "script":["echo about to fail","exit 3"],"after_script":["echo after_script sees $CI_JOB_STATUS"]}')")
 
 echo
-echo "== a burst of 8 docker jobs for the fleet; spotrunner run starts (times from make demo's start)"
+echo "== a burst of 12 docker jobs for the fleet; spotrunner run starts (times from make demo's start)"
 long=$(fleet_job compile 14)
-for spec in "unit-tests 4" "lint 3" "integration 6" "docs 3" "package 4" "e2e 5" "audit 3"; do
+for spec in "unit-tests 4" "lint 3" "integration 6" "docs 3" "package 4" "e2e 5" "audit 3" "bench 4" \
+  "i18n 3" "coverage 5" "smoke 3"; do
   fleet_job $spec >/dev/null
 done
 touch "$work/runner.log"

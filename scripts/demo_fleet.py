@@ -52,6 +52,7 @@ class Watcher:
         self.t0 = t0
         self.jobs = {}
         self.instances = {}  # id -> {"market", "type", "zone", "launched"}
+        self.lost = []  # instances taken back by EC2, not replaced yet
 
     def job(self, jid):
         if jid not in self.jobs:
@@ -70,7 +71,7 @@ class Watcher:
         print("  [%5.1fs] %s" % (at - self.t0, text), flush=True)
 
     def on(self, at, msg):
-        m = re.match(r"runner \w+: (policy .*)$", msg)
+        m = re.match(r"runner \S+: (policy .*)$", msg)
         if m:
             return self.say(at, m.group(1))
         m = re.match(r"fleet \S+: launch (\d+): (.*)$", msg)
@@ -79,7 +80,8 @@ class Watcher:
         m = re.match(r"aws: launched (spot|on-demand) instance (i-\w+) \(([^,]+), ([^)]+)\)", msg)
         if m:
             self.instances[m.group(2)] = {"market": m.group(1), "type": m.group(3), "zone": m.group(4), "launched": at}
-            return self.say(at, "+ %s launched: %s" % (m.group(2), self.where(m.group(2))))
+            replaces = " (replaces %s)" % self.lost.pop(0) if self.lost else ""
+            return self.say(at, "+ %s launched: %s%s" % (m.group(2), self.where(m.group(2)), replaces))
         m = re.match(r"fleet \S+: instance (i-\w+) is ready", msg)
         if m:
             i = self.instances.get(m.group(1))
@@ -103,6 +105,7 @@ class Watcher:
             return self.say(at, "%s job %s %-15s %s%s" % (mark, m.group(1), self.job(m.group(1))["name"], m.group(2), why))
         m = re.match(r"aws: spot instance (i-\w+) was reclaimed \((.*)\)", msg)
         if m:
+            self.lost.append(m.group(1))
             return self.say(at, "- %s reclaimed by EC2 (%s)" % (m.group(1), m.group(2)))
         m = re.match(r"fleet \S+: remove (i-\w+): (.*)$", msg)
         if m:
