@@ -10,7 +10,9 @@
 #     seconds, cost at spot and on-demand prices) and a check with the emulator that nothing
 #     is left;
 #  4. the traces of a shell job, a docker job and a failing job.
-# Ctrl-C at any point stops everything it started and removes what the fleet left.
+# Ctrl-C at any point stops everything it started and removes what the fleet left: the
+# processes run in sessions of their own (setsid), so the terminal's SIGINT reaches only this
+# script, which stops them in order (the runner first, while the emulator still answers).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=$root/build/spotrunner
@@ -72,10 +74,10 @@ printf 'echo "built by $(whoami) on $(uname -s)"\n' >"$repo/build.sh"
 git -C "$repo" add build.sh
 git -C "$repo" -c user.name=demo -c user.email=demo@example.com commit -q -m "demo project"
 
-"$bin" coordinator --listen 127.0.0.1:0 --registration-token demo-registration-token \
+setsid "$bin" coordinator --listen 127.0.0.1:0 --registration-token demo-registration-token \
   --long-poll 5 --trace-update-interval 1 >"$work/coordinator.log" 2>&1 &
 coord_pid=$!
-"$bin" ec2-emulator --listen 127.0.0.1:0 --backend local --local-fleet "$fleet" \
+setsid "$bin" ec2-emulator --listen 127.0.0.1:0 --backend local --local-fleet "$fleet" \
   --local-state-dir "$work/ec2" --time-factor 0.05 --boot-time 1 >"$work/ec2.log" 2>&1 &
 ec2_pid=$!
 for _ in $(seq 100); do
@@ -148,9 +150,9 @@ for spec in "unit-tests 4" "lint 3" "integration 6" "docs 3" "package 4" "e2e 5"
   fleet_job $spec >/dev/null
 done
 touch "$work/runner.log"
-python3 "$root/scripts/demo_fleet.py" watch "$work/runner.log" "$work/jobs.tsv" "$t0" &
+setsid python3 "$root/scripts/demo_fleet.py" watch "$work/runner.log" "$work/jobs.tsv" "$t0" &
 watch_pid=$!
-"$bin" run --config "$cfg" --working-directory "$work" >"$work/runner.log" 2>&1 &
+setsid "$bin" run --config "$cfg" --working-directory "$work" >"$work/runner.log" 2>&1 &
 run_pid=$!
 fleet_started() { grep -q ': fleet started' "$work/runner.log"; }
 wait_for 30 fleet_started || { echo "demo: the fleet did not start"; cat "$work/runner.log"; exit 1; }
