@@ -43,7 +43,8 @@ std::string DescribePolicy(const AutoscalerSettings& s, const IdleRule& rule, bo
              "after " + time;
       break;
   }
-  if (!s.periods.empty()) out += "; values in force now (" + std::to_string(s.periods.size()) + " period(s) configured)";
+  if (!s.periods.empty())
+    out += "; values in force now (" + std::to_string(s.periods.size()) + " period(s) configured)";
   return out;
 }
 
