@@ -11,6 +11,7 @@ pkgs=(
   zip unzip  # baseline of bench/cache_bench.sh and zip interoperability tests
   systemd dpkg-dev  # systemd-analyze verify of the service unit; dpkg-deb/dpkg-shlibdeps for make deb
   cloud-init  # `cloud-init schema` checks the user data the manager writes (AwsUserDataTest)
+  python3    # make demo reads the admin APIs' JSON
 )
 command -v npm >/dev/null || pkgs+=(nodejs npm)  # test peers (scripts/npm_deps.sh)
 missing=()

@@ -220,6 +220,9 @@ struct RunnerConfig {  // one [[runners]] entry
   std::optional<bool> custom_build_dir_enabled;  // [runners.custom_build_dir] enabled
   Duration artifact_upload_timeout{0};          // [runners.artifact]; 0 = 1h
   Duration artifact_response_header_timeout{0};  // [runners.artifact]; 0 = 10m
+  // spotrunner's own key: how an autoscaled entry keeps instances ready. "" or "default"
+  // (spotrunner's policy), "docker-machine" or "taskscaler" (gitlab-runner's exact rules).
+  std::string fleet_policy;
   InstanceConfig instance;  // [runners.instance], executor instance
   DockerConfig docker;
   CacheConfig cache;

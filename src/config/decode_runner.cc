@@ -35,6 +35,7 @@ void DecodeRunner(TableReader& r, RunnerConfig* out) {
   r.Get("executor", &out->executor);
   r.Get("shell", &out->shell);
   r.Get("limit", &out->limit);
+  r.Get("fleet_policy", &out->fleet_policy);
   r.Get("request_concurrency", &out->request_concurrency);
   r.Get("strict_check_interval", &out->strict_check_interval);
   r.Get("output_limit", &out->output_limit);

@@ -129,6 +129,18 @@ idle_count = 7
   EXPECT_OK(Parse("[[runners]]\nexecutor = \"docker-autoscaler\"\n[[runners.autoscaler.policy]]\nidle_count = 99\n"));
 }
 
+TEST(ParseErrorsTest, FleetPolicyIsOneOfThreeNames) {
+  EXPECT_EQ(ErrorOf("[[runners]]\nname = \"f\"\nexecutor = \"docker+machine\"\nfleet_policy = \"docker_machine\"\n"),
+            "config.toml:4:16: runner \"f\": unknown fleet_policy \"docker_machine\" (want default, docker-machine or "
+            "taskscaler)");
+  for (const char* p : {"default", "docker-machine", "taskscaler"}) {
+    auto r = Parse(std::string("[[runners]]\nexecutor = \"docker-autoscaler\"\nfleet_policy = \"") + p + "\"\n");
+    ASSERT_OK(r);
+    EXPECT_TRUE(r->warnings.empty()) << r->warnings[0];  // spotrunner's own key: no "unknown key"
+    EXPECT_EQ(r->config.runners.at(0).fleet_policy, p);
+  }
+}
+
 TEST(ParseErrorsTest, MissingFileIsNotFound) {
   testutil::TempDir dir;
   std::string path = (dir.path() / "nope.toml").string();

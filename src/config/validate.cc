@@ -43,6 +43,14 @@ void CheckAutoscaler(const RunnerConfig& r, const std::string& id, const std::st
   }
 }
 
+// The names fleet::ParsePolicyKind takes (config/ does not depend on fleet/).
+bool IsFleetPolicy(std::string_view p) {
+  for (std::string_view k : {"", "default", "docker-machine", "docker+machine", "taskscaler", "docker-autoscaler"}) {
+    if (p == k) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool IsSupportedExecutor(std::string_view executor) {
@@ -90,6 +98,10 @@ std::vector<Problem> CheckConfig(const Config& config) {
                      false});
     }
     if (UsesAutoscaler(r)) CheckAutoscaler(r, id, label, &out);
+    if (!IsFleetPolicy(r.fleet_policy)) {
+      out.push_back({id + ".fleet_policy", label + ": unknown fleet_policy \"" + r.fleet_policy +
+                                                "\" (want default, docker-machine or taskscaler)"});
+    }
   }
   return out;
 }

@@ -29,7 +29,8 @@ struct Problem {
 // All problems of `config`, in file order. Fatal: concurrent <= 0; a runner without executor
 // or with one gitlab-runner does not know; autoscaler capacity_per_instance < 1 or
 // max_instances < 0; a policy idle_count above max_instances * capacity_per_instance (when
-// max_instances > 0). Warnings: an executor gitlab-runner knows but spotrunner does not run.
+// max_instances > 0); a fleet_policy other than default, docker-machine or taskscaler.
+// Warnings: an executor gitlab-runner knows but spotrunner does not run.
 std::vector<Problem> CheckConfig(const Config& config);
 
 // The first fatal problem as kInvalidArgument "<where>: <message>", else OK. For configs built

@@ -47,6 +47,7 @@ util::Status WriteRunner(const RunnerConfig& r, TomlEmitter& e) {
   e.String("executor", r.executor);
   e.StringIfSet("shell", r.shell);
   e.IntIfNot("limit", r.limit, dflt.limit);
+  e.StringIfSet("fleet_policy", r.fleet_policy);
   e.IntIfNot("request_concurrency", r.request_concurrency, dflt.request_concurrency);
   e.BoolIfTrue("strict_check_interval", r.strict_check_interval);
   e.IntIfNot("output_limit", r.output_limit, dflt.output_limit);

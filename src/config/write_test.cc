@@ -123,6 +123,7 @@ TEST(FormatConfigTest, RoundTripsARichConfig) {
   r.executor = "docker-autoscaler";
   r.shell = "sh";
   r.limit = 8;
+  r.fleet_policy = "taskscaler";
   r.request_concurrency = 2;
   r.strict_check_interval = true;
   r.output_limit = 8192;

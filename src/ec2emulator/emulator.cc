@@ -166,6 +166,8 @@ Instance& Emulator::LaunchLocked(const LaunchPlan& plan, int launch_index) {
   i.launch_time = now;
   i.seq = next_seq_++;
   i.ready_at = now + faults_.BootTime(plan.instance_type, opt_.boot_time);
+  const InstanceTypeInfo* type = opt_.FindType(plan.instance_type);
+  i.hourly_price = plan.spot ? SpotPriceLocked(i.instance_type, i.zone) : (type ? type->on_demand_price : 0);
   std::string id = i.id;
   return instances_.emplace(id, std::move(i)).first->second;
 }
@@ -178,6 +180,7 @@ void Emulator::BeginTerminateLocked(Instance& i, const std::string& reason_code,
   i.state_reason_message = reason_message;
   i.reason = reason;
   i.terminated_at = clock_.Now() + opt_.Scaled(opt_.shutdown_time);
+  i.ended_at = clock_.Now();
 }
 
 void Emulator::AdvanceLocked(util::Time now) {
@@ -327,7 +330,9 @@ nlohmann::json Emulator::InstancesJson() const {
   for (const auto& [id, i] : instances_) order.push_back(&i);
   std::sort(order.begin(), order.end(), [](const Instance* a, const Instance* b) { return a->seq < b->seq; });
   nlohmann::json out = nlohmann::json::array();
+  const util::Time now = clock_.Now();
   for (const Instance* i : order) {
+    const InstanceTypeInfo* type = opt_.FindType(i->instance_type);
     nlohmann::json tags = nlohmann::json::object();
     for (const auto& [k, v] : i->tags) tags[k] = v;
     out.push_back({{"id", i->id},
@@ -341,7 +346,12 @@ nlohmann::json Emulator::InstancesJson() const {
                    {"backend_handle", i->backend_handle},
                    {"key_name", i->key_name},
                    {"user_data_keys", AuthorizedKeysOf(i->user_data).size()},
-                   {"interruption_time", i->interruption_time ? IsoSeconds(*i->interruption_time) : ""}});
+                   {"interruption_time", i->interruption_time ? IsoSeconds(*i->interruption_time) : ""},
+                   {"launch_time", IsoSeconds(i->launch_time)},
+                   {"end_time", i->ended_at ? IsoSeconds(*i->ended_at) : ""},
+                   {"billed_seconds", util::ToSeconds((i->ended_at ? *i->ended_at : now) - i->launch_time)},
+                   {"hourly_price", i->hourly_price},
+                   {"on_demand_price", type ? type->on_demand_price : 0.0}});
   }
   return out;
 }

@@ -57,6 +57,11 @@ struct Instance {
   util::Time forget_at{};                       // disappears from DescribeInstances after this
   std::optional<util::Time> interruption_time;  // spot/instance-action "time"
   std::optional<util::Time> rebalance_time;     // events/recommendations/rebalance
+
+  // Billing, for the admin view: the hourly price it runs at (the spot price of its type and
+  // zone at launch, or the on-demand price) and when it stopped costing (shutting-down).
+  double hourly_price = 0;
+  std::optional<util::Time> ended_at;
 };
 
 }  // namespace ec2emulator

@@ -80,6 +80,29 @@ TEST(InstancesTest, TerminateGoesShuttingDownThenTerminatedThenGone) {
   EXPECT_EQ(h.Ec2("DescribeInstances", {{"InstanceId.1", id}}).ErrorCode(), "InvalidInstanceID.NotFound");
 }
 
+TEST(InstancesTest, AdminViewBillsFromLaunchUntilShutdownAtTheLaunchPrice) {
+  Harness h;
+  const std::string spot = h.Ec2("RunInstances", SpotRun("s")).Text("instancesSet/item/instanceId");
+  Answer od = h.Ec2("RunInstances", {{"ImageId", "ami-0123456789abcdef0"}, {"InstanceType", "m5.large"},
+                                     {"MinCount", "1"}, {"MaxCount", "1"}});
+  ASSERT_EQ(od.status, 200) << od.body;
+  h.Advance(std::chrono::seconds(2));
+  ASSERT_EQ(h.Ec2("TerminateInstances", {{"InstanceId.1", spot}}).status, 200);
+  h.Advance(std::chrono::seconds(10));
+  auto all = h.emulator.InstancesJson();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0]["id"], spot);
+  EXPECT_EQ(all[0]["launch_time"], "2025-11-28T08:00:00Z");
+  EXPECT_EQ(all[0]["end_time"], "2025-11-28T08:00:02Z");
+  EXPECT_DOUBLE_EQ(all[0]["billed_seconds"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(all[0]["hourly_price"].get<double>(), 0.034);  // c5.large spot in us-east-1a
+  EXPECT_DOUBLE_EQ(all[0]["on_demand_price"].get<double>(), 0.085);
+  EXPECT_EQ(all[1]["spot"], false);
+  EXPECT_EQ(all[1]["end_time"], "");
+  EXPECT_DOUBLE_EQ(all[1]["billed_seconds"].get<double>(), 12.0);  // still running: until now
+  EXPECT_DOUBLE_EQ(all[1]["hourly_price"].get<double>(), 0.096);
+}
+
 TEST(InstancesTest, TagFilterWildcardsAndPagination) {
   Harness h;
   h.Ec2("RunInstances", SpotRun("runner-a", 7));

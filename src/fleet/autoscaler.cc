@@ -234,7 +234,9 @@ void Autoscaler::ReportHealth(const std::string& id, bool ok) {
   in.leases = 0;
   in.state = InstanceState::kDraining;
   Index(in);
-  drain_reason_[id] = "unhealthy: " + std::to_string(in.health_failures) + " failed health checks";
+  // An instance already draining keeps its reason: a spot notice says more than the failed
+  // job or checks that follow from it.
+  drain_reason_.emplace(id, "unhealthy: " + std::to_string(in.health_failures) + " failed health checks");
 }
 
 // ---------------------------------------------------------------- reconfigure

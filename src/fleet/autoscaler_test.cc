@@ -213,6 +213,20 @@ TEST(AutoscalerTest, UnhealthyInstanceRemovedAndItsJobFailed) {
   EXPECT_EQ(d.remove[0].reason, "unhealthy: 3 failed health checks");
 }
 
+TEST(AutoscalerTest, AnInterruptedInstanceThatTurnsUnhealthyKeepsItsReason) {
+  Harness h(Simple());
+  h.a.Enqueue(1);
+  h.Step();
+  h.cloud.BootAll();
+  h.Step();
+  h.cloud.events.push_back({cloud::ProviderEvent::Kind::kInterruptionNotice, "f-001", {}, {}});
+  h.Step();
+  for (int i = 0; i < 3; ++i) h.a.ReportHealth("f-001", false);  // its job ended as a system failure
+  Decisions d = h.Step();
+  ASSERT_EQ(d.remove.size(), 1u);
+  EXPECT_EQ(d.remove[0].reason, "spot interruption notice");
+}
+
 TEST(AutoscalerTest, AcquireTimeoutFailsAWaitingJob) {
   Harness h(Simple());
   h.cloud.fail_increases = 1000;

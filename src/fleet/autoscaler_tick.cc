@@ -120,6 +120,7 @@ Decisions Autoscaler::Tick() {
     it->second.remove_sent = now;
     d.remove.push_back({id, p.reason});
   }
+  if (!p.note.empty()) notes_outbox_.push_back(p.note);
   int launch = p.launch;
   if (launch > 0 && v.backing_off) {
     notes_outbox_.push_back("want " + std::to_string(launch) + " more, backing off for " + Secs(backoff_until_ - now));

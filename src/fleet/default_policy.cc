@@ -105,7 +105,18 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
       --surplus;
     }
   }
-  if (p.launch > 0 || !p.remove.empty()) {
+  // Idle instances past idle_time that stay: the target still wants them (said once each).
+  std::set<std::string> kept;
+  std::string fresh;
+  int n_fresh = 0;
+  for (const auto& [since, id] : *v.idle_order) {
+    if (v.now - since <= r.idle_time) break;  // longest idle first: the rest are younger
+    if (std::find(p.remove.begin(), p.remove.end(), id) != p.remove.end()) continue;
+    kept.insert(id);
+    if (!kept_past_idle_time_.count(id) && n_fresh++ < 5) fresh += (fresh.empty() ? "" : ", ") + id;
+  }
+  kept_past_idle_time_ = std::move(kept);
+  if (p.launch > 0 || !p.remove.empty() || n_fresh > 0) {
     char buf[400];
     std::snprintf(buf, sizeof buf,
                   "target %d = %d in use + %d pending + %.1f arrivals - %.1f completions + %.1f margin "
@@ -113,7 +124,12 @@ Plan DefaultPolicy::Decide(const FleetView& v) {
                   "floor idle_count %d); have %d; keep %d",
                   target, v.used_slots, v.pending_jobs, arrivals, completions, margin, horizon, rate, reserve,
                   est.regime, est.recurring, why, r.idle_count, active, keep);
-    p.reason = buf;
+    if (p.launch > 0 || !p.remove.empty()) p.reason = buf;
+    if (n_fresh > 0) {
+      p.note = "keep " + fresh + (n_fresh > 5 ? " and " + std::to_string(n_fresh - 5) + " more" : "") +
+               " idle past idle_time " +
+               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(r.idle_time).count()) + "s: " + buf;
+    }
   }
   return p;
 }

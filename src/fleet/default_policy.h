@@ -17,8 +17,11 @@
 // ski-rental break-even. Surplus is measured against the highest target of the last boot
 // time, not the current one: an instance removed now could not be back sooner, so removing
 // it while the target dips for a moment only buys a relaunch (and its billed boot).
-// Every plan's reason spells out these numbers.
+// Every plan's reason spells out these numbers, and so does a note, once per instance, when
+// an instance idle longer than idle_time stays because the target still wants it.
 #include <deque>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "fleet/burst_reserve.h"
@@ -53,6 +56,7 @@ class DefaultPolicy final : public Policy {
   DemandForecast f_;
   BurstReserve burst_;
   std::deque<std::pair<util::Time, int>> recent_targets_;  // (at, target), last boot time
+  std::set<std::string> kept_past_idle_time_;  // already explained in a note
 };
 
 }  // namespace fleet

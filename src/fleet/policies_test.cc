@@ -191,6 +191,22 @@ TEST(DefaultPolicyTest, KeepsWhatTheLastBootTimeWantedSoAMomentaryDipCausesNoChu
   EXPECT_EQ(eager.Decide(f.View(t0 + std::chrono::seconds(10), 0)).remove.size(), 4u);
 }
 
+TEST(DefaultPolicyTest, SaysOnceWhyAnInstanceStaysIdlePastIdleTime) {
+  const util::Time t0(std::chrono::seconds(1704067200));
+  IdleFleet f(2, t0);
+  f.settings.base.idle_time = std::chrono::seconds(8);
+  DefaultPolicy p;
+  Plan first = p.Decide(f.View(t0, 2));  // both wanted for the two waiting jobs
+  EXPECT_TRUE(first.remove.empty());
+  EXPECT_EQ(first.note.rfind("keep i-0, i-1 idle past idle_time 8s: target 2 = 0 in use + 2 pending", 0), 0u)
+      << first.note;
+  EXPECT_NE(first.note.find("burst reserve"), std::string::npos) << first.note;
+  EXPECT_EQ(p.Decide(f.View(t0 + std::chrono::seconds(10), 0)).note, "");  // still kept: said already
+  Plan later = p.Decide(f.View(t0 + std::chrono::seconds(100), 0));
+  EXPECT_EQ(later.remove.size(), 2u);
+  EXPECT_EQ(later.note, "");
+}
+
 TEST(DefaultPolicyTest, ExplainsARecurringReserve) {
   DefaultPolicy p;
   const util::Time mon(std::chrono::seconds(1704067200));

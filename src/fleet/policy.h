@@ -50,6 +50,7 @@ struct Plan {
   int launch = 0;
   std::vector<std::string> remove;  // REQUIRES: idle instances
   std::string reason;               // why, for the log; set when launch > 0 or remove non-empty
+  std::string note;                 // a decision to keep things as they are, for the log ("" = none)
 };
 
 struct Observation {

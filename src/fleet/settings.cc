@@ -19,6 +19,35 @@ util::Result<PolicyKind> ParsePolicyKind(const std::string& name) {
                                        "\" (want default, docker-machine or taskscaler)");
 }
 
+std::string DescribePolicy(const AutoscalerSettings& s, const IdleRule& rule, bool machine_keys) {
+  const std::string count = (machine_keys ? "IdleCount " : "idle_count ") + std::to_string(rule.idle_count);
+  const std::string time =
+      (machine_keys ? "IdleTime " : "idle_time ") +
+      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(rule.idle_time).count()) + "s";
+  std::string out = std::string("policy ") + PolicyKindName(s.policy);
+  switch (s.policy) {
+    case PolicyKind::kDefault:
+      out += " (spotrunner's own): keeps ready the jobs running and waiting plus the burst reserve (idle slots "
+             "for the bursts this fleet has seen), at least " + count + " idle; surplus idle instances go after "
+             "min(2 boot times, " + time + "); fleet_policy = \"docker-machine\" or \"taskscaler\" asks for "
+             "their exact rules";
+      break;
+    case PolicyKind::kDockerMachine:
+      out += " (fleet_policy): keeps " + count + " idle machines" +
+             (rule.scale_factor > 0 ? " (scaled by IdleScaleFactor)" : "") + "; an idle machine beyond them goes "
+             "after " + time;
+      break;
+    case PolicyKind::kTaskscaler:
+      out += " (fleet_policy): keeps " + count + " idle slots" +
+             (rule.scale_factor > 0 ? " (or scale_factor x in use)" : "") + "; an idle instance beyond them goes "
+             "after " + time;
+      break;
+  }
+  if (!s.periods.empty())
+    out += "; values in force now (" + std::to_string(s.periods.size()) + " period(s) configured)";
+  return out;
+}
+
 const IdleRule& AutoscalerSettings::RuleAt(util::Time t) const {
   for (auto it = periods.rbegin(); it != periods.rend(); ++it) {
     if (it->when.ActiveAt(t)) return *it;
@@ -63,6 +92,9 @@ util::Result<Schedule> ParsePeriods(const std::vector<std::string>& periods, con
 
 util::Result<AutoscalerSettings> SettingsFromRunner(const config::RunnerConfig& r, const TzLoader& tz) {
   AutoscalerSettings s;
+  auto kind = ParsePolicyKind(r.fleet_policy);
+  if (!kind.ok()) return kind.status().WithContext("runners.fleet_policy");
+  s.policy = *kind;
   if (r.limit > 0) s.max_jobs = r.limit;
   bool machine = r.executor == "docker+machine" || (r.has_machine && !r.has_autoscaler);
   if (machine) {

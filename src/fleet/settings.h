@@ -58,8 +58,13 @@ struct AutoscalerSettings {
   util::Status Validate() const;
 };
 
-// Maps one [[runners]] entry. The policy kind is kDefault; a docker+machine entry
-// forces one job per machine. Zones of periods are loaded through `tz`.
+// One line for the log at start: which policy the entry uses and what its idle keys do
+// under it, with the key names of the entry's kind (IdleCount/IdleTime for docker+machine,
+// idle_count/idle_time otherwise) and the values of `rule` (the one in force now).
+std::string DescribePolicy(const AutoscalerSettings& s, const IdleRule& rule, bool machine_keys);
+
+// Maps one [[runners]] entry. The policy kind comes from `fleet_policy` (default when
+// unset); a docker+machine entry forces one job per machine. Zones of periods are loaded through `tz`.
 // On failure: kInvalidArgument naming the key ("runners.machine.autoscaling[1].Periods: ...").
 util::Result<AutoscalerSettings> SettingsFromRunner(const config::RunnerConfig& runner, const TzLoader& tz);
 

@@ -87,5 +87,55 @@ TEST(SettingsTest, PolicyNames) {
             "unknown policy \"magic\" (want default, docker-machine or taskscaler)");
 }
 
+TEST(SettingsTest, FleetPolicyChoosesThePolicy) {
+  config::RunnerConfig r;
+  r.name = "m";
+  r.executor = "docker+machine";
+  r.machine.idle_time = 8;
+  auto s = SettingsFromRunner(r, nullptr);
+  ASSERT_OK(s);
+  EXPECT_EQ(s->policy, PolicyKind::kDefault);
+  r.fleet_policy = "docker-machine";
+  EXPECT_EQ(SettingsFromRunner(r, nullptr)->policy, PolicyKind::kDockerMachine);
+  r.fleet_policy = "taskscaler";
+  EXPECT_EQ(SettingsFromRunner(r, nullptr)->policy, PolicyKind::kTaskscaler);
+  r.fleet_policy = "exact";
+  EXPECT_EQ(SettingsFromRunner(r, nullptr).status().message(),
+            "runners.fleet_policy: unknown policy \"exact\" (want default, docker-machine or taskscaler)");
+}
+
+TEST(SettingsTest, DescribePolicyNamesThePolicyAndWhatTheIdleKeysDo) {
+  config::RunnerConfig r;
+  r.executor = "docker+machine";
+  r.machine.idle_count = 0;
+  r.machine.idle_time = 8;
+  auto s = SettingsFromRunner(r, nullptr);
+  ASSERT_OK(s);
+  EXPECT_EQ(DescribePolicy(*s, s->base, true),
+            "policy default (spotrunner's own): keeps ready the jobs running and waiting plus the burst reserve "
+            "(idle slots for the bursts this fleet has seen), at least IdleCount 0 idle; surplus idle instances go "
+            "after min(2 boot times, IdleTime 8s); fleet_policy = \"docker-machine\" or \"taskscaler\" asks for "
+            "their exact rules");
+  r.fleet_policy = "docker-machine";
+  s = SettingsFromRunner(r, nullptr);
+  ASSERT_OK(s);
+  EXPECT_EQ(DescribePolicy(*s, s->base, true),
+            "policy docker-machine (fleet_policy): keeps IdleCount 0 idle machines; an idle machine beyond them goes "
+            "after IdleTime 8s");
+
+  config::RunnerConfig a;
+  a.executor = "docker-autoscaler";
+  a.fleet_policy = "taskscaler";
+  config::AutoscalerPolicy p;
+  p.idle_count = 2;
+  p.scale_factor = 0.5;
+  a.autoscaler.policies = {p};
+  s = SettingsFromRunner(a, nullptr);
+  ASSERT_OK(s);
+  EXPECT_EQ(DescribePolicy(*s, s->RuleAt(util::Time(std::chrono::seconds(1704067200))), false),
+            "policy taskscaler (fleet_policy): keeps idle_count 2 idle slots (or scale_factor x in use); an idle "
+            "instance beyond them goes after idle_time 300s; values in force now (1 period(s) configured)");
+}
+
 }  // namespace
 }  // namespace fleet

@@ -26,13 +26,14 @@ util::Result<std::string> LoadZoneFile(const std::string& name) {
 // fleet's instances blanked out.
 struct Scaling {
   int limit;
+  std::string fleet_policy;
   config::AutoscalerConfig autoscaler;
   config::MachineConfig machine;
   bool operator==(const Scaling&) const = default;
 };
 
 Scaling ScalingOf(const config::RunnerConfig& r) {
-  Scaling s{r.limit, r.autoscaler, r.machine};
+  Scaling s{r.limit, r.fleet_policy, r.autoscaler, r.machine};
   s.autoscaler.plugin.clear();
   s.autoscaler.plugin_config_json.clear();
   s.autoscaler.connector = {};

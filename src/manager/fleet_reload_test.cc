@@ -51,6 +51,9 @@ TEST(CompareEntryTest, IdleAndLimitChangesAreSettings) {
   after = LocalFleet();
   after.autoscaler.policies[0].periods = {"* 8-18 * * mon-fri"};
   EXPECT_EQ(CompareEntry(LocalFleet(), after).change, EntryChange::kSettings);
+  after = LocalFleet();
+  after.fleet_policy = "taskscaler";
+  EXPECT_EQ(CompareEntry(LocalFleet(), after).change, EntryChange::kSettings);
 }
 
 TEST(CompareEntryTest, ProviderChangesReplaceTheFleet) {

@@ -357,7 +357,7 @@ void FleetRunner::Shutdown() {
   }
   // Remove everything the provider lists, until it lists nothing (bounded).
   auto deadline = std::chrono::steady_clock::now() + opt_.shutdown_timeout;
-  int removed = 0;
+  std::set<std::string> removed;  // a removal re-sent every 10th round is counted once
   bool logged = false;
   for (int round = 0; std::chrono::steady_clock::now() < deadline; ++round) {
     auto listing = caller_.Call<std::vector<cloud::InstanceInfo>>(
@@ -366,26 +366,27 @@ void FleetRunner::Shutdown() {
       spdlog::warn("fleet {}: shutdown: listing failed: {}", opt_.name, listing.status().ToString());
     } else {
       std::vector<std::string> ids;
-      bool pending = false;
+      int pending = 0;
       for (const auto& i : *listing) {
         if (i.state == cloud::InstanceState::kDeleted) continue;
-        pending = true;
+        ++pending;
         if (i.state != cloud::InstanceState::kDeleting || round % 10 == 9) ids.push_back(i.id);
       }
-      if (!pending) {
-        if (removed > 0) spdlog::info("fleet {}: shutdown: removed {} instance(s)", opt_.name, removed);
+      if (pending == 0) {
+        if (!removed.empty()) spdlog::info("fleet {}: shutdown: removed {} instance(s)", opt_.name, removed.size());
         return;
       }
       if (!logged) {
-        spdlog::info("fleet {}: shutdown: removing {} instance(s)", opt_.name, listing->size());
+        spdlog::info("fleet {}: shutdown: removing {} instance(s)", opt_.name, pending);
         logged = true;
       }
       if (!ids.empty()) {
         auto acc = caller_.Call<std::vector<std::string>>("Decrease", opt_.call_timeout,
                                                           [ids](cloud::Provider& p) { return p.Decrease(ids); });
         if (acc.ok()) {
-          removed += static_cast<int>(acc->size());
-          for (size_t k = 0; k < acc->size(); ++k) CountRemoval("shutdown");
+          for (const auto& id : *acc) {
+            if (removed.insert(id).second) CountRemoval("shutdown");
+          }
         } else {
           spdlog::warn("fleet {}: shutdown: removal failed: {}", opt_.name, acc.status().ToString());
         }

@@ -25,6 +25,7 @@ class LockedProvider final : public cloud::Provider {
   fleet::FakeProvider fake;
   std::atomic<bool> hang_increase{false};
   std::atomic<bool> boot_on_increase{true};
+  std::atomic<int> decreases_before_deleted{1};  // deletes finish at the Nth removal request
 
   util::Result<std::vector<cloud::InstanceInfo>> List() override {
     std::lock_guard<std::mutex> l(mu);
@@ -45,7 +46,7 @@ class LockedProvider final : public cloud::Provider {
   util::Result<std::vector<std::string>> Decrease(const std::vector<std::string>& ids) override {
     std::lock_guard<std::mutex> l(mu);
     auto r = fake.Decrease(ids);
-    fake.FinishDeletes();
+    if (--decreases_before_deleted <= 0) fake.FinishDeletes();
     return r;
   }
   util::Result<cloud::ConnectInfo> Connect(const std::string& id) override {
@@ -313,6 +314,34 @@ TEST_F(FleetRunnerTest, InterruptEndsTheWaitAndMetricsShowTheFleet) {
   f.Shutdown();
   EXPECT_EQ(provider_->Live(), 0u);
   EXPECT_NE(reg.Render().find("spotrunner_fleet_removals_total{runner=\"tok\",fleet=\"fleet-m\",reason=\"shutdown\"} 1\n"),
+            std::string::npos) << reg.Render();
+}
+
+TEST_F(FleetRunnerTest, ShutdownCountsARemovalItSendsAgainOnce) {
+  provider_->decreases_before_deleted = 2;  // still deleting after the first request: sent again
+  metrics::Registry reg;
+  metrics::RunnerMetrics m(reg);
+  FleetOptions o;
+  o.name = "fleet-s";
+  o.short_token = "tok";
+  o.provider = provider_;
+  o.settings = OneInstance();
+  o.settings.base.idle_count = 1;  // one instance, launched at once
+  o.tick = 50ms;
+  o.metrics = &m;
+  o.connect = [](const cloud::ConnectInfo&) -> util::Result<std::shared_ptr<connect::Connection>> {
+    return util::Status::Unavailable("no ssh");
+  };
+  FleetRunner f(std::move(o), util::SystemClock::Get());
+  f.Start();
+  for (int i = 0; i < 100 && provider_->Live() == 0; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(provider_->Live(), 1u);
+  f.Shutdown();
+  EXPECT_EQ(provider_->Live(), 0u);
+  int decreases = 0;
+  for (const auto& c : provider_->Calls()) decreases += c.rfind("decrease ", 0) == 0;
+  EXPECT_EQ(decreases, 2);
+  EXPECT_NE(reg.Render().find("spotrunner_fleet_removals_total{runner=\"tok\",fleet=\"fleet-s\",reason=\"shutdown\"} 1\n"),
             std::string::npos) << reg.Render();
 }
 

@@ -67,6 +67,9 @@ util::Result<std::unique_ptr<FleetRunner>> Manager::StartFleet(const config::Run
   spdlog::info("runner {}: fleet started (executor {}, policy {}, capacity_per_instance {}, max_instances {})",
                gitlab::ShortToken(cfg.token), cfg.executor, fleet::PolicyKindName(settings->policy),
                settings->capacity_per_instance, settings->max_instances);
+  const bool machine_keys = cfg.executor == "docker+machine" || (cfg.has_machine && !cfg.has_autoscaler);
+  spdlog::info("runner {}: {}", gitlab::ShortToken(cfg.token),
+               fleet::DescribePolicy(*settings, settings->RuleAt(clock_.Now()), machine_keys));
   return fleet;
 }
 

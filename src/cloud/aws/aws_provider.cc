@@ -132,8 +132,11 @@ util::Result<int> AwsProvider::LaunchRound(int n, bool spot) {
       Remember(*launched);
       for (const auto& i : *launched) host_keys_[i.id] = host_public;
       granted += static_cast<int>(launched->size());
-      spdlog::info("aws: launched {} {} instance(s) in pool {}", launched->size(), spot ? "spot" : "on-demand",
-                   pool->Name());
+      for (const auto& i : *launched) {
+        spdlog::info("aws: launched {} instance {} ({}, {})", spot ? "spot" : "on-demand", i.id,
+                     i.instance_type.empty() ? pool->instance_type : i.instance_type,
+                     i.availability_zone.empty() ? pool->Name() : i.availability_zone);
+      }
       continue;
     }
     const std::string code = ec2_.query().last_error().code;
@@ -172,6 +175,8 @@ util::Result<int> AwsProvider::FleetRound(int n, bool spot) {
   std::vector<Ec2Instance> launched;
   for (const auto& id : out->instance_ids) launched.push_back(Ec2Instance{.id = id, .state = "pending"});
   Remember(launched);
+  for (const auto& i : launched)
+    spdlog::info("aws: launched {} instance {} (CreateFleet)", spot ? "spot" : "on-demand", i.id);
   for (const auto& e : out->errors)
     spdlog::warn("aws: CreateFleet pool {}/{} ({}): {}: {}", e.instance_type, e.subnet_id, e.lifecycle, e.code, e.message);
   if (launched.empty()) {
