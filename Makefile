@@ -1,12 +1,16 @@
 # spotrunner: the developer entry points. Each target installs what is missing first.
 #   make demo    builds only the product binary, then shows the fleet at work
 #   make test    builds everything, then unit tests (also under ASan+UBSan) and integration tests
+#   make fuzz    builds the libFuzzer targets with clang and runs each FUZZ_SECONDS (default 60)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: deps product build test unit integration demo bench clean services
+.PHONY: deps product build test unit integration demo bench clean services fuzz
 
 deps:
 	@bash scripts/deps.sh
@@ -38,9 +42,18 @@ test: build services $(ASAN_BUILD)/build.ninja
 demo: product services
 	@bash scripts/demo.sh
 
+$(FUZZ_BUILD)/build.ninja: | deps
+	cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSR_FUZZ=ON -DSR_BENCH=OFF -DCMAKE_CXX_COMPILER=clang++
+
+# libFuzzer targets (fuzz/) under ASan+UBSan, each run FUZZ_SECONDS; not part of make test,
+# which replays their corpora and regressions instead. FUZZ_TARGETS="masker cron" picks some.
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 bench: build services
 	@bash scripts/bench.sh
 	@bash bench/cache_bench.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -9,6 +9,7 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   docker.io busybox-static openssh-server openssh-client iproute2 procps psmisc tzdata
   zip unzip  # baseline of bench/cache_bench.sh and zip interoperability tests
+  clang libclang-rt-14-dev  # make fuzz: libFuzzer with ASan+UBSan (Debian 12's clang 14)
 )
 command -v npm >/dev/null || pkgs+=(nodejs npm)  # test peers (scripts/npm_deps.sh)
 missing=()
