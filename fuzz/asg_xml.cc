@@ -1,5 +1,6 @@
 // EC2 Auto Scaling Query API answers (XML, ErrorResponse envelopes) as AutoScalingClient
-// reads them: a group, kNotFound, or a Status naming the call, for any body and status.
+// reads them: a group, kNotFound, or a Status naming the call, for any body and status. The
+// sizes of a group it returns are counts the provider can do arithmetic on.
 #include "cloud/aws/autoscaling_client.h"
 #include "fuzz_http.h"
 
@@ -25,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto g = asg.DescribeGroup("fleet");
       if (g.ok()) {
         FUZZ_CHECK(g->instances.size() <= size);
+        for (int n : {g->min_size, g->max_size, g->desired}) FUZZ_CHECK(n >= 0 && n <= 1000000);
       }
       break;
     }
