@@ -45,7 +45,7 @@ for t in "${targets[@]}"; do
     grep -E '^==[0-9]+==ERROR|invariant failed|SUMMARY|Test unit written' "$log" | head -5
   fi
   if [[ ${FUZZ_MERGE:-0} == 1 ]]; then
-    mkdir -p "$build/fuzz-merged/$t"
+    rm -rf "$build/fuzz-merged/$t" && mkdir -p "$build/fuzz-merged/$t"
     nice -n 19 "$bin" -merge=1 -rss_limit_mb="$rss_mb" -timeout="$timeout_s" "$build/fuzz-merged/$t" \
       "$root/fuzz/corpus/$t" "$work" >/dev/null 2>&1 &&
       rm -rf "$root/fuzz/corpus/$t" && mv "$build/fuzz-merged/$t" "$root/fuzz/corpus/$t"
