@@ -28,16 +28,17 @@ for t in "${targets[@]}"; do
   log="$build/fuzz-work/$t.log"
   echo "fuzz: $t for ${seconds}s"
   # CPU seconds (user+sys) as well as wall time: under nice on a busy machine they differ.
-  TIMEFORMAT='%U %S'
+  TIMEFORMAT='%R %U %S'
   cpu=$( { time nice -n 19 "$bin" -max_total_time="$seconds" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" \
     -timeout="$timeout_s" -print_final_stats=1 -artifact_prefix="$findings/" \
     "$work" "$root/fuzz/corpus/$t" >"$log" 2>&1; echo "rc $?" >&2; } 2>&1 )
   rc=$(grep -o 'rc [0-9]*' <<<"$cpu" | grep -o '[0-9]*$')
-  cpu=$(grep -v '^rc' <<<"$cpu" | awk '{printf "%.0f", $1 + $2}')
+  wall=$(grep -v '^rc' <<<"$cpu" | awk '{printf "%.0f", $1}')
+  cpu=$(grep -v '^rc' <<<"$cpu" | awk '{printf "%.0f", $2 + $3}')
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
   found=$(find "$findings" -type f | wc -l)
-  summary+=("$(printf '%-16s %4ss wall %5ss cpu  execs %-10s cov %-6s findings %s' "$t" "$seconds" "$cpu" \
+  summary+=("$(printf '%-16s %4ss wall %5ss cpu  execs %-10s cov %-6s findings %s' "$t" "$wall" "$cpu" \
     "${execs:-?}" "${cov:-?}" "$found")")
   if ((rc != 0)); then
     failed=1
