@@ -5,7 +5,8 @@
 # (BUILD_DIR/fuzz-work/<target>), under nice, with limits that make an unbounded allocation
 # (-rss_limit_mb/-malloc_limit_mb) or a hang (-timeout) a finding. Crash inputs land in
 # BUILD_DIR/fuzz-findings/<target>/; once fixed, keep them in fuzz/regressions/<target>/ so
-# `make test` replays them. FUZZ_MERGE=1 minimises the new corpus back into fuzz/corpus.
+# `make test` replays them. FUZZ_MERGE=1 minimises the new corpus back into fuzz/corpus
+# (-merge=1 on edges only: the inputs that keep every edge).
 # Prints executions, coverage and findings per target; exits 1 when any target found one.
 set -uo pipefail
 build=${1:?usage: fuzz.sh BUILD_DIR SECONDS [TARGET...]}
@@ -47,7 +48,7 @@ for t in "${targets[@]}"; do
   fi
   if [[ ${FUZZ_MERGE:-0} == 1 ]]; then
     rm -rf "$build/fuzz-merged/$t" && mkdir -p "$build/fuzz-merged/$t"
-    nice -n 19 "$bin" -merge=1 -rss_limit_mb="$rss_mb" -timeout="$timeout_s" "$build/fuzz-merged/$t" \
+    nice -n 19 "$bin" -merge=1 -use_counters=0 -rss_limit_mb="$rss_mb" -timeout="$timeout_s" "$build/fuzz-merged/$t" \
       "$root/fuzz/corpus/$t" "$work" >/dev/null 2>&1 &&
       rm -rf "$root/fuzz/corpus/$t" && mv "$build/fuzz-merged/$t" "$root/fuzz/corpus/$t"
   fi
