@@ -3,14 +3,18 @@
 #   make test    builds everything, then unit tests (also under ASan+UBSan) and integration tests
 #   make deb     builds the Debian package (BUILD/spotrunner_<version>_<arch>.deb)
 #   make deb-test  installs that package here with apt-get, checks it, purges it (root)
+#   make fuzz    builds the libFuzzer targets with clang and runs each FUZZ_SECONDS (default 60)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 # When make started: the demo's clock counts the build too.
 DEMO_T0    := $(shell date +%s.%N)
 
-.PHONY: deps product build test unit integration demo bench clean services deb deb-test
+.PHONY: deps product build test unit integration demo bench clean services deb deb-test fuzz
 
 deps:
 	@bash scripts/deps.sh
@@ -42,6 +46,15 @@ test: build services $(ASAN_BUILD)/build.ninja
 demo: product services
 	@SR_DEMO_T0=$(DEMO_T0) bash scripts/demo.sh
 
+$(FUZZ_BUILD)/build.ninja: | deps
+	cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSR_FUZZ=ON -DSR_BENCH=OFF -DCMAKE_CXX_COMPILER=clang++
+
+# libFuzzer targets (fuzz/) under ASan+UBSan, each run FUZZ_SECONDS; not part of make test,
+# which replays their corpora and regressions instead. FUZZ_TARGETS="masker cron" picks some.
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 bench: build services
 	@bash scripts/bench.sh
 	@bash bench/cache_bench.sh $(BUILD)
@@ -54,4 +67,4 @@ deb-test: deb
 	@bash packaging/test-deb.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

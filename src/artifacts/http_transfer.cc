@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -138,12 +139,19 @@ PutResult PutFile(util::HttpTransport& http, const std::string& url,
 }
 
 std::string S3ErrorSummary(const std::string& body) {
+  // The text of an element with no markup inside, cut to a line's worth, control bytes as
+  // spaces (it goes into one log line); "" when the element is absent or malformed.
   auto tag = [&](const std::string& name) -> std::string {
     size_t a = body.find("<" + name + ">");
     if (a == std::string::npos) return "";
     a += name.size() + 2;
-    size_t b = body.find("</" + name + ">", a);
-    return b == std::string::npos ? "" : body.substr(a, b - a);
+    size_t b = body.find('<', a);
+    if (b == std::string::npos || body.compare(b, name.size() + 3, "</" + name + ">") != 0) return "";
+    std::string text = body.substr(a, std::min<size_t>(b - a, 300));
+    for (char& c : text) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    }
+    return text;
   };
   std::string code = tag("Code"), message = tag("Message");
   if (code.empty()) return "";

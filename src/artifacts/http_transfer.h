@@ -50,7 +50,8 @@ PutResult PutFile(util::HttpTransport& http, const std::string& url,
                   const std::vector<std::pair<std::string, std::string>>& headers, const std::string& path,
                   std::chrono::milliseconds timeout);
 
-// The <Code> and <Message> of an S3 XML error body, "Code: Message"; "" when absent.
+// The <Code> and <Message> of an S3 XML error body, "Code: Message"; "" when absent or
+// malformed. Each part at most 300 bytes, control bytes replaced by spaces.
 std::string S3ErrorSummary(const std::string& body);
 
 }  // namespace artifacts

@@ -187,5 +187,13 @@ TEST(S3ErrorTest, Summary) {
   EXPECT_EQ(S3ErrorSummary("plain"), "");
 }
 
+// Found by fuzz/s3_error_xml: unclosed or overlapping elements were cut across tags.
+TEST(S3ErrorTest, MalformedElementsAndControlBytes) {
+  EXPECT_EQ(S3ErrorSummary("<Error><Code>Sig</Come><Message>expired<x</Code><Message></Message>"), "");
+  EXPECT_EQ(S3ErrorSummary("<Error><Code>NoSuchKey</Code><Message>a<b>c</b></Message></Error>"), "NoSuchKey");
+  EXPECT_EQ(S3ErrorSummary("<Code>Slow\nDown</Code><Message>line1\r\nline2</Message>"), "Slow Down: line1  line2");
+  EXPECT_EQ(S3ErrorSummary("<Code>" + std::string(1000, 'x') + "</Code>"), std::string(300, 'x'));
+}
+
 }  // namespace
 }  // namespace artifacts

@@ -15,6 +15,7 @@ using testing::QueryRequest;
 // Scripted group: MinSize 1, MaxSize 4, members as listed.
 struct FakeGroup {
   int desired = 2;
+  std::string desired_text;  // sent instead of `desired` when set (a malformed answer)
   std::vector<std::pair<std::string, std::string>> members = {{"i-0aaa", "InService"}, {"i-0bbb", "Pending"}};
 
   QueryReply Handle(const QueryRequest& r) {
@@ -27,7 +28,7 @@ struct FakeGroup {
                  "</LifecycleState><HealthStatus>Healthy</HealthStatus></member>";
       return {200, "<DescribeAutoScalingGroupsResponse><DescribeAutoScalingGroupsResult><AutoScalingGroups><member>"
                    "<AutoScalingGroupName>ci-group</AutoScalingGroupName><MinSize>1</MinSize><MaxSize>4</MaxSize>"
-                   "<DesiredCapacity>" + std::to_string(desired) + "</DesiredCapacity><Instances>" + items +
+                   "<DesiredCapacity>" + (desired_text.empty() ? std::to_string(desired) : desired_text) + "</DesiredCapacity><Instances>" + items +
                    "</Instances></member></AutoScalingGroups></DescribeAutoScalingGroupsResult>"
                    "</DescribeAutoScalingGroupsResponse>"};
     }
@@ -82,6 +83,20 @@ struct Harness {
   Ec2Client ec2;
   AsgProvider provider;
 };
+
+// Sizes the provider adds to must be counts: INT_MAX would overflow in Increase.
+TEST(AsgProviderTest, GroupSizesThatAreNotCountsAreAnError) {
+  for (std::string bad : {"2147483647", "-1", "two", " ", "0x10"}) {
+    Harness h;
+    h.group.desired_text = bad;
+    auto list = h.provider.List();
+    ASSERT_FALSE(list.ok()) << bad;
+    EXPECT_NE(list.status().message().find("DesiredCapacity \""), std::string::npos)
+        << list.status().ToString();
+    EXPECT_NE(list.status().message().find("is not a size"), std::string::npos);
+    EXPECT_FALSE(h.provider.Increase(1).ok()) << bad;
+  }
+}
 
 TEST(AsgProviderTest, ListIncreaseDecrease) {
   Harness h;

@@ -1,8 +1,28 @@
 #include "cloud/aws/autoscaling_client.h"
 
-#include <cstdlib>
+#include <charconv>
 
 namespace cloud::aws {
+namespace {
+
+// Group sizes far beyond any real group: the provider adds to them, so they stay small.
+constexpr int kMaxGroupSize = 1000000;
+
+// A size field of the group: a count 0..kMaxGroupSize, else an error naming the field
+// (an answer that says otherwise is not one the provider can act on).
+util::Status ReadSize(pugi::xml_node g, const char* field, const std::string& group, int* out) {
+  std::string text = ChildText(g, field);
+  int v = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 0 || v > kMaxGroupSize) {
+    return util::Status::Internal("Auto Scaling DescribeAutoScalingGroups: group \"" + group + "\": " + field +
+                                  " \"" + text.substr(0, 40) + "\" is not a size 0-" + std::to_string(kMaxGroupSize));
+  }
+  *out = v;
+  return util::Status::Ok();
+}
+
+}  // namespace
 
 util::Result<AsgGroup> AutoScalingClient::DescribeGroup(const std::string& name) {
   auto doc = query_.Call("DescribeAutoScalingGroups", {{"AutoScalingGroupNames.member.1", name}});
@@ -12,9 +32,9 @@ util::Result<AsgGroup> AutoScalingClient::DescribeGroup(const std::string& name)
   if (!g) return util::Status::NotFound("Auto Scaling group \"" + name + "\" does not exist in this region");
   AsgGroup out;
   out.name = ChildText(g, "AutoScalingGroupName");
-  out.min_size = std::atoi(ChildText(g, "MinSize").c_str());
-  out.max_size = std::atoi(ChildText(g, "MaxSize").c_str());
-  out.desired = std::atoi(ChildText(g, "DesiredCapacity").c_str());
+  SR_RETURN_IF_ERROR(ReadSize(g, "MinSize", name, &out.min_size));
+  SR_RETURN_IF_ERROR(ReadSize(g, "MaxSize", name, &out.max_size));
+  SR_RETURN_IF_ERROR(ReadSize(g, "DesiredCapacity", name, &out.desired));
   for (pugi::xml_node m = Child(Child(g, "Instances"), "member"); m; m = m.next_sibling()) {
     if (m.type() != pugi::node_element) continue;
     out.instances.push_back({ChildText(m, "InstanceId"), ChildText(m, "LifecycleState"), ChildText(m, "HealthStatus"),

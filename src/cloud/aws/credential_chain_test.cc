@@ -158,5 +158,18 @@ TEST(CredentialChainTest, ImdsFixtureAndNotices) {
   EXPECT_EQ(*ParseIso8601("2011-12-20T08:29:31.000Z"), *ParseIso8601("2011-12-20T08:29:31Z"));
 }
 
+// Years util::Time cannot hold (int64 nanoseconds) are errors, not an overflow (found by
+// fuzz/ec2_xml in a spot price timestamp).
+TEST(CredentialChainTest, TimesOutsideTheClockRangeAreErrors) {
+  for (const char* t : {"0001-01-01T00:00:00Z", "1677-01-01T00:00:00Z", "2262-12-31T23:59:59Z", "9999-12-31T00:00:00Z"}) {
+    auto r = ParseIso8601(t);
+    ASSERT_FALSE(r.ok()) << t;
+    EXPECT_EQ(r.status().code(), util::Status::Code::kInvalidArgument) << t;
+  }
+  EXPECT_FALSE(ParseInstanceAction(R"({"action":"stop","time":"0001-01-01T00:00:00Z"})").ok());
+  EXPECT_OK(ParseIso8601("1999-12-31T23:59:59Z"));
+  EXPECT_OK(ParseIso8601("2199-01-01T00:00:00Z"));
+}
+
 }  // namespace
 }  // namespace cloud::aws

@@ -305,7 +305,8 @@ util::Result<util::Time> ParseAmzDate(std::string_view s) {
     }
   }
   std::chrono::year_month_day ymd{std::chrono::year(v[0]), std::chrono::month(v[1]), std::chrono::day(v[2])};
-  if (!ymd.ok() || v[3] > 23 || v[4] > 59 || v[5] > 60) return bad();
+  // util::Time counts int64 nanoseconds (years 1678-2261); outside that a date would overflow.
+  if (!ymd.ok() || v[0] < 1900 || v[0] > 2200 || v[3] > 23 || v[4] > 59 || v[5] > 60) return bad();
   auto days = std::chrono::sys_days(ymd);
   return util::Time(days) + std::chrono::hours(v[3]) + std::chrono::minutes(v[4]) + std::chrono::seconds(v[5]);
 }

@@ -115,7 +115,8 @@ std::string HexEncode(std::string_view bytes);
 std::string DeriveSigningKey(std::string_view secret, std::string_view date,
                              std::string_view region, std::string_view service);
 
-// "20150830T123600Z" and back (UTC). Parse returns kInvalidArgument when malformed.
+// "20150830T123600Z" and back (UTC). Parse returns kInvalidArgument when malformed or
+// outside the years 1900-2200.
 std::string FormatAmzDate(util::Time t);
 util::Result<util::Time> ParseAmzDate(std::string_view s);
 
