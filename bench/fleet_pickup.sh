@@ -5,6 +5,7 @@
 # its own sshd; needs root, iproute2 and sshd, else it says so and exits 0). Every job needs
 # a fresh instance (max_use_count = 1, idle_count = 0), so each one waits for a boot.
 # Printed: p50/p95/max over SR_FLEET_JOBS jobs (default 20); target p95 <= 200 ms.
+# SR_BENCH_KEEP_LOG=<file> keeps the runner's log.
 # Bounded: every wait has a deadline; the fleet's instances are removed by the runner's
 # shutdown. Traffic stays on 127.0.0.1 and the fleet's own bridge.
 set -euo pipefail
@@ -23,6 +24,7 @@ cleanup() {
   [[ -n $runner ]] && kill -QUIT "$runner" 2>/dev/null && wait "$runner" 2>/dev/null || true
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  [[ -n ${SR_BENCH_KEEP_LOG:-} ]] && cp "$work/run.log" "$SR_BENCH_KEEP_LOG"  # for a closer look
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -16,7 +16,8 @@
 #   while-running jobs of 1 s queued 0-0.7 s apart, so 2-4 of the runner's jobs run while
 #                 the next one is queued
 # Printed: p50/p95/max per ordering; target p95 <= 100 ms. Bounded: every wait has a
-# deadline; traffic stays on 127.0.0.1. SR_PICKUP_JOBS changes the job count per ordering.
+# deadline; traffic stays on 127.0.0.1. SR_PICKUP_JOBS changes the job count per ordering;
+# SR_BENCH_KEEP_LOG=<file> keeps the runner's log.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=$root/build/spotrunner
@@ -26,6 +27,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  [[ -n ${SR_BENCH_KEEP_LOG:-} ]] && cp "$work/run.log" "$SR_BENCH_KEEP_LOG"  # for a closer look
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -2,7 +2,7 @@
 // Rails does. What Workhorse and Rails do, and where it is written:
 //
 // Workhorse, workhorse/internal/builds/register.go (RegisterHandler), with the polling
-// duration apiCiLongPollingDuration (doc: "Long polling", doc/ci/runners/long_polling.md):
+// duration apiCiLongPollingDuration (GitLab docs: doc/ci/runners/long_polling.md):
 //  1. Every answer it handles carries "Gitlab-Ci-Builds-Polling: yes".
 //  2. It reads the JSON body (at most 32 KiB) for `token` and `last_update`. If the body is
 //     not JSON, or either field is empty (a runner's first request has no cursor), it
@@ -15,7 +15,8 @@
 //     ("timeout"), and answers 204 itself, WITHOUT X-GitLab-Last-Update: it does not
 //     proxy after a hold ("we don't really know whether ResponseWriter is still in a sane
 //     state"). The runner keeps its old last_update, so its next request is "already
-//     changed" and goes to Rails.
+//     changed" and goes to Rails. (The sequence diagram in long_polling.md shows the
+//     released request going on to Rails; the source answers 204, and so do we.)
 // Rails, lib/api/ci/runner.rb (post '/request'):
 //  5. last_update equal to the runner's queue value (runner_queue_value_latest?): 204 with
 //     X-GitLab-Last-Update echoing it, at once.

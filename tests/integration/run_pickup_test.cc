@@ -73,7 +73,9 @@ TEST(RunPickupTest, EveryPointOfTheRequestCycleTakesTheJobAtOnce) {
   for (int64_t id : ids) {
     auto job = h.Wait(id, 90);
     ASSERT_EQ(job.state, JobState::kSuccess) << job.trace;
-    if (previous.id != 0) EXPECT_LT(job.started_at - previous.finished_at, seconds(5));
+    if (previous.id != 0) {
+      EXPECT_LT(job.started_at - previous.finished_at, seconds(5));
+    }
     previous = job;
   }
 }
