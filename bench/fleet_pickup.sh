@@ -3,8 +3,10 @@
 # job that waited for it starting on it ("Job N runs on instance X"), `spotrunner run` with
 # the `instance` executor on the `local` provider (each instance a network namespace with
 # its own sshd; needs root, iproute2 and sshd, else it says so and exits 0). Every job needs
-# a fresh instance (max_use_count = 1, idle_count = 0), so each one waits for a boot.
-# Printed: p50/p95/max over SR_FLEET_JOBS jobs (default 20); target p95 <= 200 ms.
+# a fresh instance (max_use_count = 1, idle_count = 0): most wait for a boot (the autoscaler
+# may have one booted ahead).
+# Printed: p50/p95/max over SR_FLEET_JOBS jobs (default 20) for the jobs that waited for
+# their instance (target p95 <= 200 ms), and apart for jobs that found one idle.
 # SR_BENCH_KEEP_LOG=<file> keeps the runner's log.
 # Bounded: every wait has a deadline; the fleet's instances are removed by the runner's
 # shutdown. Traffic stays on 127.0.0.1 and the fleet's own bridge.
@@ -71,9 +73,12 @@ done
 kill -QUIT "$runner"; wait "$runner" 2>/dev/null || true
 runner=
 
-# "instance X is ready" and "Job N runs on instance X" -> per instance: ready -> job start.
-sed -n -e 's/.*"time":"\([^"]*\)".*"msg":"fleet [^ ]*: instance \([^ ]*\) is ready".*/ready \2 \1/p' \
-  -e 's/.*"time":"\([^"]*\)".*"msg":"Job [0-9]* runs on instance \([^ ]*\) .*/runs \2 \1/p' "$work/run.log" |
+# Per job: "Job N received", "instance X is ready", "Job N runs on instance X". A job that
+# was received before its instance became ready waited for it: ready -> runs is the figure.
+# A job that found its instance ready and idle: received -> runs (printed apart).
+sed -n -e 's/.*"time":"\([^"]*\)".*"msg":"fleet [^ ]*: instance \([^ ]*\) is ready".*/ready \2 - \1/p' \
+  -e 's/.*"time":"\([^"]*\)".*"msg":"Job \([0-9]*\) received.*/received - \2 \1/p' \
+  -e 's/.*"time":"\([^"]*\)".*"msg":"Job \([0-9]*\) runs on instance \([^ ]*\) .*/runs \3 \2 \1/p' "$work/run.log" |
   awk '
     function days(y, m, d,   era, yoe, doy, doe) {
       y -= (m <= 2); era = int(y / 400); yoe = y - era * 400
@@ -82,17 +87,27 @@ sed -n -e 's/.*"time":"\([^"]*\)".*"msg":"fleet [^ ]*: instance \([^ ]*\) is rea
       return era * 146097 + doe - 719468
     }
     {
-      split($3, a, /[-T:Z]/); split(a[6], s, ".")
+      split($4, a, /[-T:Z]/); split(a[6], s, ".")
       us = ((days(a[1] + 0, a[2] + 0, a[3] + 0) * 86400 + a[4] * 3600 + a[5] * 60 + s[1]) * 1000000) + substr(s[2] "000000", 1, 6)
       if ($1 == "ready") ready[$2] = us
-      else if (($2 in ready) && !($2 in done)) { done[$2] = 1; printf "%.3f\n", (us - ready[$2]) / 1000 }
-    }' | sort -g >"$work/latency.txt"
+      else if ($1 == "received") recv[$3] = us
+      else if (($2 in ready) && ($3 in recv) && !($2 in done)) {
+        done[$2] = 1
+        if (recv[$3] < ready[$2]) printf "waited %.3f\n", (us - ready[$2]) / 1000
+        else printf "idle %.3f\n", (us - recv[$3]) / 1000
+      }
+    }' >"$work/latency.txt"
 
-awk '
-  { v[NR] = $1 }
-  END {
-    if (NR == 0) { print "fleet pickup: no job ran on a fresh instance"; exit 1 }
-    p50 = v[int((NR * 50 + 99) / 100)]; p95 = v[int((NR * 95 + 99) / 100)]
-    printf "fleet pickup (instance ready -> \"Job N runs on instance\"), local provider, %d jobs: p50 %.1f ms, p95 %.1f ms, max %.1f ms (target p95 <= 200 ms)\n", NR, p50, p95, v[NR]
-    exit (p95 <= 200 ? 0 : 1)
-  }' "$work/latency.txt"
+summary() {
+  awk -v k="$1" '$1 == k {print $2}' "$work/latency.txt" | sort -g | awk '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { printf "no jobs"; exit }
+      printf "%d jobs: p50 %.1f ms, p95 %.1f ms, max %.1f ms", NR, v[int((NR * 50 + 99) / 100)], v[int((NR * 95 + 99) / 100)], v[NR]
+    }'
+}
+echo "fleet pickup, local provider (instance executor):"
+echo "  job waited for its instance: ready -> \"Job N runs on instance\": $(summary waited) (target p95 <= 200 ms)"
+echo "  instance was idle when the job came: received -> runs on it: $(summary idle)"
+awk '$1 == "waited" {print $2}' "$work/latency.txt" | sort -g | awk '
+  { v[NR] = $1 } END { exit (NR > 0 && v[int((NR * 95 + 99) / 100)] <= 200 ? 0 : 1) }'
