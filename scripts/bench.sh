@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench: every benchmark under bench/ (each prints its figures and ratios), then the
-# end-to-end figures that need the real binary: one trivial docker job against
-# `docker run --rm`, and the peak RSS of `spotrunner run` idle and with 50 shell jobs.
+# end-to-end figures that need the real binary: pickup latency per job ordering, the
+# fleet's instance-ready to job-start latency (local provider, needs root), one
+# trivial docker job against `docker run --rm`, and the peak RSS of `spotrunner run` idle
+# and with 50 shell jobs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build
@@ -15,4 +17,6 @@ done
 # The dense baseline grid takes hours on two cores: `make bench` uses the small one unless
 # GRID=dense is given (scripts/policy_table.sh alone defaults to dense).
 GRID=${GRID:-small} bash "$root/scripts/policy_table.sh" "" "$build" || echo "(failed: policy table)"
+bash "$root/bench/pickup_latency.sh" || echo "(pickup latency: above target or failed)"
+bash "$root/bench/fleet_pickup.sh" || echo "(fleet pickup: above target or failed)"
 bash "$root/bench/job_e2e.sh"

@@ -78,12 +78,14 @@ int RunManager(const RunOptions& o) {
   util::Status s = m->Start();
   if (!s.ok()) return Fail(s);
 
+  // SIGUSR1 is blocked before the waiter starts: a thread that left it open would take
+  // the waiter's own signal (default action: the process dies of SIGUSR1, exit code lost).
+  sigaddset(&set, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::thread waiter([&] {
     m->Wait();
     kill(getpid(), SIGUSR1);  // wakes the signal loop once every job has ended
   });
-  sigaddset(&set, SIGUSR1);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   int shutdown_timeout = loaded->config.shutdown_timeout > 0 ? loaded->config.shutdown_timeout : 30;
   bool forceful = false;
   for (;;) {

@@ -124,7 +124,8 @@ ApiResponse Coordinator::AssignLocked(RunnerRecord& runner, const ManagerRecord&
   } else {
     job.state = JobState::kRunning;
   }
-  TickLocked(&job.spec);
+  // GitLab ticks runner queues when a job becomes pending (BuildQueueWorker), not when
+  // one is taken: the other runners' holds go on. Waiters on the job's state wake.
   cv_.notify_all();
   return ApiResponse::Json(201, job.payload);
 }

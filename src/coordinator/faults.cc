@@ -36,10 +36,12 @@ util::Result<std::pair<std::string, Fault>> FaultInjector::FromJson(const nlohma
     else if (kind == "drop") f.kind = FaultKind::kDrop;
     else if (kind == "stall") f.kind = FaultKind::kStall;
     else if (kind == "garbage") f.kind = FaultKind::kGarbage;
+    else if (kind == "no_content") f.kind = FaultKind::kNoContent;
     else return util::Status::InvalidArgument("fault: unknown kind \"" + kind + "\"");
     f.status = j.value("status", f.kind == FaultKind::kStatus ? 503 : 200);
     f.retry_after_seconds = j.value("retry_after", -1);
     f.stall = std::chrono::milliseconds(j.value("stall_ms", 0));
+    f.fresh_cursor = j.value("fresh_cursor", false);
     f.count = j.value("count", 1);
   } catch (const nlohmann::json::exception& e) {
     return util::Status::InvalidArgument(std::string("fault: ") + e.what());

@@ -33,6 +33,45 @@ TEST_F(FaultsHttpTest, WildcardAppliesToAnyRunnerEndpoint) {
   EXPECT_EQ(Post("/api/v4/runners", {{"token", kRegistrationToken}})->status, 201);
 }
 
+// A coordinator that answers every job request at once with 204, whatever the queue holds:
+// bare (as if a long poll had ended) or with a new queue cursor each time.
+TEST_F(FaultsHttpTest, NoContentAnswersAtOnceBareOrWithAFreshCursor) {
+  const std::string token = RegisterRunner();
+  Enqueue({{"script", {"true"}}});
+  auto parsed = FaultInjector::FromJson({{"endpoint", "jobs_request"}, {"kind", "no_content"}, {"count", 2}});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  coord_->faults().Add(parsed->first, parsed->second);
+  auto bare = RequestJob(token);
+  EXPECT_EQ(bare->status, 204);
+  EXPECT_FALSE(bare->has_header("X-GitLab-Last-Update"));
+  Fault fresh;
+  fresh.kind = FaultKind::kNoContent;
+  fresh.fresh_cursor = true;
+  fresh.count = 2;
+  coord_->faults().Clear();
+  coord_->faults().Add("jobs_request", fresh);
+  const std::string a = RequestJob(token)->get_header_value("X-GitLab-Last-Update");
+  const std::string b = RequestJob(token)->get_header_value("X-GitLab-Last-Update");
+  EXPECT_FALSE(a.empty());
+  EXPECT_NE(a, b);
+  EXPECT_EQ(RequestJob(token)->status, 201);  // the job was there all along
+  EXPECT_EQ(coord_->request_log().Entries("jobs_request")[0].fault, "no_content");
+}
+
+// kDrop with a stall: the connection dies during what looks like a hold.
+TEST_F(FaultsHttpTest, DropAfterAHold) {
+  const std::string token = RegisterRunner();
+  Fault f;
+  f.kind = FaultKind::kDrop;
+  f.stall = std::chrono::milliseconds(300);
+  coord_->faults().Add("jobs_request", f);
+  const auto start = std::chrono::steady_clock::now();
+  auto r = RequestJob(token);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(250));
+  EXPECT_FALSE(r);  // headers then EOF before the announced body
+  EXPECT_EQ(RequestJob(token)->status, 204);
+}
+
 TEST_F(FaultsHttpTest, DropClosesTheConnection) {
   const std::string token = RegisterRunner();
   Fault f;

@@ -40,6 +40,7 @@ const char* FaultName(FaultKind k) {
     case FaultKind::kDrop: return "drop";
     case FaultKind::kStall: return "stall";
     case FaultKind::kGarbage: return "garbage";
+    case FaultKind::kNoContent: return "no_content";
   }
   return "";
 }
@@ -60,7 +61,14 @@ bool ApplyFault(Coordinator& c, const Fault& f, httplib::Response& res) {
       res.status = f.status;
       res.set_content("\x01<html>garbage{\"id\": ", "application/json");
       return true;
+    case FaultKind::kNoContent: {
+      ApiResponse a = ApiResponse::Empty(204);
+      if (f.fresh_cursor) a.SetHeader("X-GitLab-Last-Update", ResponseRequestId());
+      Write(a, res);
+      return true;
+    }
     case FaultKind::kDrop:
+      if (f.stall.count() > 0) c.Sleep(f.stall);  // dropped during a hold
       res.status = f.status;
       res.set_content_provider(
           4096, "application/json", [](size_t, size_t, httplib::DataSink&) { return false; });

@@ -7,6 +7,10 @@ namespace coordinator {
 nlohmann::json JobJson(const JobRecord& job, bool with_payload) {
   using nlohmann::json;
   auto opt_bool = [](const std::optional<bool>& b) { return b ? json(*b) : json(); };
+  // Microseconds since the epoch (0: not yet), for latency measurements.
+  auto micros = [](util::Time t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  };
   json j = {{"id", job.id},
             {"name", job.spec.name},
             {"stage", job.spec.stage},
@@ -27,7 +31,10 @@ nlohmann::json JobJson(const JobRecord& job, bool with_payload) {
             {"system_id", job.system_id},
             {"token", job.token},
             {"pipeline_id", job.pipeline_id},
-            {"awaiting_ack", job.awaiting_ack}};
+            {"awaiting_ack", job.awaiting_ack},
+            {"queued_at_us", micros(job.queued_at)},
+            {"started_at_us", micros(job.started_at)},
+            {"finished_at_us", micros(job.finished_at)}};
   if (with_payload) j["payload"] = job.payload;
   return j;
 }

@@ -19,6 +19,9 @@ util::Result<int> Server::Start(const std::string& host, int port) {
   const size_t threads = options_.threads;
   svr_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
+  // As GitLab's front ends (nginx, Workhorse) do: an answer written in two pieces (headers,
+  // then the body) must not wait for the client's delayed ACK (~40 ms per job request).
+  svr_->set_tcp_nodelay(true);
   http::RegisterRunnerRoutes(*svr_, coordinator_);
   http::RegisterJobRoutes(*svr_, coordinator_);
   http::RegisterTraceRoutes(*svr_, coordinator_);

@@ -89,13 +89,15 @@ util::HttpResponse Client::Send(Call call) {
   request.ca_file = options_.ca_file;
   request.client_cert_file = options_.cert_file;
   request.client_key_file = options_.key_file;
+  request.abort = call.abort;
 
   Backoff backoff(rng_);
   util::HttpResponse response;
   for (int attempt = 1;; ++attempt) {
     request.headers.Set("X-Request-Id", NextRequestId());
     response = SendOnce(request);
-    if (response.error || !IsRetriableStatus(response.status) || attempt >= options_.max_attempts) {
+    if (response.error || !IsRetriableStatus(response.status) || attempt >= options_.max_attempts ||
+        (request.abort != nullptr && request.abort->aborted())) {
       return response;
     }
     util::Duration wait;

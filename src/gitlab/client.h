@@ -185,8 +185,11 @@ class Client {
 
   // POST /jobs/request. `last_update` is omitted from the body when empty, `system_id`
   // too. May block for the whole long poll (~50 s); never retried beyond §4.1.
+  // `abort` (optional, not owned) ends a held request at once (kFailed, "aborted"); the
+  // runner fires it when it stops asking for jobs (shutdown, entry removed).
   RequestJobResult RequestJob(const std::string& token, const std::string& system_id,
-                              const std::string& last_update, const VersionInfo& info);
+                              const std::string& last_update, const VersionInfo& info,
+                              util::HttpAbort* abort = nullptr);
 
   // PUT /jobs/:id with JOB-TOKEN; the body carries info, token, state, failure_reason,
   // checksum, output {checksum, bytesize}, exit_code (§2.8).
@@ -203,6 +206,7 @@ class Client {
     std::string path;  // relative to api_url_, may carry a query
     util::HttpHeaders headers;
     std::string body;
+    util::HttpAbort* abort = nullptr;
   };
   // Sends with the common headers and the §4.1 retry loop; returns the final response.
   util::HttpResponse Send(Call call);

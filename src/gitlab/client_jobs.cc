@@ -48,7 +48,8 @@ util::HttpHeaders JobHeaders(const std::string& job_token, const char* content_t
 }  // namespace
 
 RequestJobResult Client::RequestJob(const std::string& token, const std::string& system_id,
-                                    const std::string& last_update, const VersionInfo& info) {
+                                    const std::string& last_update, const VersionInfo& info,
+                                    util::HttpAbort* abort) {
   RequestJobResult out;
   out.last_update = last_update;
   if (!url_status_.ok()) {
@@ -65,7 +66,7 @@ RequestJobResult Client::RequestJob(const std::string& token, const std::string&
   util::HttpHeaders headers{{"RUNNER-TOKEN", token},
                             {"Content-Type", "application/json"},
                             {"Accept", "application/json"}};
-  auto r = Send({"POST", "jobs/request", std::move(headers), body.dump()});
+  auto r = Send({"POST", "jobs/request", std::move(headers), body.dump(), abort});
   out.status = r.status;
   std::string queue_version = r.headers.GetOr("X-GitLab-Last-Update");
   if (!queue_version.empty()) out.last_update = queue_version;

@@ -119,8 +119,15 @@ void FleetRunner::Release(fleet::JobId job, bool instance_suspect) {
 }
 
 void FleetRunner::Loop() {
+  std::chrono::steady_clock::time_point listed_at{};
   for (;;) {
-    LoopOnce();
+    // The provider's listing once per tick; a wake in between (a job waits, an instance
+    // became ready, a lease ended) only needs a Tick, and gets it at once: listing can
+    // be slow (the local provider probes every instance's sshd).
+    auto now = std::chrono::steady_clock::now();
+    bool list = now - listed_at >= opt_.tick;
+    if (list) listed_at = now;
+    LoopOnce(list);
     std::unique_lock<std::mutex> l(mu_);
     cv_.wait_for(l, opt_.tick, [&] { return stopping_ || wake_; });
     wake_ = false;
@@ -128,18 +135,23 @@ void FleetRunner::Loop() {
   }
 }
 
-void FleetRunner::LoopOnce() {
+void FleetRunner::LoopOnce(bool list) {
   auto events = caller_.Call<std::vector<cloud::ProviderEvent>>(
       "TakeEvents", opt_.call_timeout, [](cloud::Provider& p) { return util::Result<std::vector<cloud::ProviderEvent>>(p.TakeEvents()); });
-  auto listing = caller_.Call<std::vector<cloud::InstanceInfo>>(
-      "List", opt_.call_timeout, [](cloud::Provider& p) { return p.List(); });
+  util::Result<std::vector<cloud::InstanceInfo>> listing = util::Status::Unavailable("not listed this turn");
+  if (list) {
+    listing = caller_.Call<std::vector<cloud::InstanceInfo>>(
+        "List", opt_.call_timeout, [](cloud::Provider& p) { return p.List(); });
+  }
   fleet::Decisions d;
   {
     std::lock_guard<std::mutex> l(mu_);
     if (events.ok()) {
       for (const auto& e : *events) scaler_.OnEvent(e);
     }
-    if (listing.ok()) {
+    if (!list) {
+      // the last listing stands
+    } else if (listing.ok()) {
       scaler_.Sync(*listing);
       listed_.clear();
       for (const auto& i : *listing) listed_[i.id] = i.state;

@@ -2,7 +2,8 @@
 // manager::FleetRunner: drives one fleet (one autoscaled [[runners]] entry) in production.
 // It owns the fleet::Autoscaler and the cloud::Provider and runs two threads:
 //  - the loop (about once a second, and at once on events): provider events and List ->
-//    Sync, Tick, then the Decisions applied through a ProviderCaller (each call bounded
+//    Sync (List once per tick only: a wake in between ticks at once on the last listing),
+//    Tick, then the Decisions applied through a ProviderCaller (each call bounded
 //    by a timeout): launches, removals, leases handed to waiting jobs, failures given to
 //    the jobs they belong to;
 //  - the prober: opens a connection to each booting instance the provider says is
@@ -118,7 +119,8 @@ class FleetRunner {
   };
 
   void Loop();
-  void LoopOnce();
+  // One turn: provider events, the listing (when `list`), Tick, decisions applied.
+  void LoopOnce(bool list);
   void Prober();
   void ProbeOnce();
   // Runs the provider's instance probe on `conn` and reports the output (prober thread).

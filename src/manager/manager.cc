@@ -13,6 +13,7 @@
 #include "gitlab/token.h"
 #include "manager/fleet_factories.h"
 #include "manager/fleet_runner.h"
+#include "manager/poll_pacer.h"
 #include "util/cancel.h"
 #include "util/version.h"
 
@@ -130,7 +131,7 @@ void Manager::ReleaseSlot(Entry& e, int concurrent_id) {
 }
 
 void Manager::PollLoop(std::shared_ptr<Entry> e) {
-  bool asked_again = false;  // the last request was an immediate one (see below)
+  PollPacer pacer(CheckInterval(config_));
   for (;;) {
     std::string last_update;
     config::RunnerConfig cfg;
@@ -141,18 +142,20 @@ void Manager::PollLoop(std::shared_ptr<Entry> e) {
       last_update = e->last_update;
       cfg = e->cfg;
       system_id = system_id_;
+      pacer.set_check_interval(CheckInterval(config_));
       ++stats_.requests;
       ++e->requests_in_flight;
     }
     auto asked_at = std::chrono::steady_clock::now();
     gitlab::RequestJobResult r =
-        e->client->RequestJob(cfg.token, system_id, last_update, RunnerVersionInfo(cfg));
+        e->client->RequestJob(cfg.token, system_id, last_update, RunnerVersionInfo(cfg), &e->poll_abort);
     auto took = std::chrono::steady_clock::now() - asked_at;
     bool got_job = false;
     {
       std::unique_lock<std::mutex> l(mu_);
       --e->requests_in_flight;
-      e->last_update = r.last_update;
+      // Pollers of one entry share the cursor: only an answer that carried one moves it.
+      if (r.last_update != last_update) e->last_update = r.last_update;
       using K = gitlab::RequestJobResult::Kind;
       if (r.kind == K::kForbidden || r.kind == K::kClientError) {
         ++e->failures;
@@ -166,32 +169,19 @@ void Manager::PollLoop(std::shared_ptr<Entry> e) {
         }
       } else {
         e->failures = 0;
-        if (r.kind == K::kFailed) {
+        if (r.kind == K::kFailed && !stopping_ && !e->removed) {
           spdlog::warn("runner {}: job request failed: {}", gitlab::ShortToken(cfg.token), r.message);
         }
       }
       got_job = r.kind == K::kJob && r.payload.has_value();
     }
+    util::Duration wait = pacer.Next(r, last_update, took);
     if (!got_job) {
       ReleaseSlot(*e, -1);
-      // check_interval spaces the requests, and a long poll the server held already
-      // counts towards it. Ask again at once when Workhorse ended a hold (the queue
-      // changed: a job is likely waiting in Rails) or when Rails gave a new queue cursor
-      // to a long-polling runner (Workhorse holds the next request until a job arrives).
-      // An immediate request that came back at once is never followed by another.
-      using K = gitlab::RequestJobResult::Kind;
-      bool instant = took < std::chrono::milliseconds(250);
-      bool fresh_cursor = r.long_polling && !r.last_update.empty() && r.last_update != last_update;
-      bool again = r.kind == K::kNoJob && (r.hold_ended || fresh_cursor) && !(asked_again && instant);
-      asked_again = again;
-      auto wait = again ? std::chrono::steady_clock::duration::zero()
-                               : std::max<std::chrono::steady_clock::duration>(
-                                     std::chrono::steady_clock::duration::zero(), CheckInterval(config_) - took);
       std::unique_lock<std::mutex> l(mu_);
       cv_.wait_for(l, wait, [&] { return stopping_ || e->removed; });
       continue;
     }
-    asked_again = false;
     JobTicket ticket;
     ticket.payload = std::move(*r.payload);
     ticket.runner = cfg;
@@ -265,8 +255,13 @@ void Manager::StopGraceful() {
     std::lock_guard<std::mutex> l(mu_);
     if (!stopping_) spdlog::info("Stopping: no new jobs; waiting for {} running job(s)", jobs_.size());
     stopping_ = true;
+    AbortPollsLocked();
   }
   cv_.notify_all();
+}
+
+void Manager::AbortPollsLocked() {
+  for (auto& e : entries_) e->poll_abort.Abort();
 }
 
 void Manager::StopForceful() {
@@ -276,6 +271,7 @@ void Manager::StopForceful() {
     if (!forceful_ && !jobs_.empty()) spdlog::warn("Aborting {} running job(s)", jobs_.size());
     stopping_ = true;
     forceful_ = true;
+    AbortPollsLocked();
     for (auto& [id, j] : jobs_) jobs.push_back(j);
   }
   cv_.notify_all();

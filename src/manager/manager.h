@@ -108,6 +108,8 @@ class Manager {
   void ReleaseSlot(Entry& e, int concurrent_id);
   void StartJob(const std::shared_ptr<Entry>& e, JobTicket ticket);
   void WatchConfig();
+  // Ends every held job request at once (shutdown). REQUIRES: mu_ held.
+  void AbortPollsLocked();
   void ReapFinished();
   bool stopping() const;
 

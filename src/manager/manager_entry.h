@@ -10,6 +10,7 @@
 #include "manager/fleet_runner.h"
 #include "manager/manager.h"
 #include "util/cancel.h"
+#include "util/http_client.h"
 
 namespace manager {
 
@@ -24,6 +25,8 @@ struct Manager::Entry {
   int failures = 0;                  // consecutive unhealthy answers
   util::Time unhealthy_until{};
   bool removed = false;  // gone from config.toml (or replaced): polls no more, then retires
+  // Fired with `removed` and on shutdown: ends the long polls of this entry at once.
+  util::HttpAbort poll_abort;
   // Not started yet: the retiring entry with the same URL and token still removes its
   // fleet (the new fleet would take that one's instances for its own leftovers).
   std::shared_ptr<Entry> waits_for;

@@ -77,6 +77,7 @@ util::Status Manager::Reload() {
       if (it == wanted.end()) {
         if (e->fleet) spdlog::info("{}: removed from config.toml; its fleet takes no new jobs and retires", who(e->cfg));
         e->removed = true;
+        e->poll_abort.Abort();  // a held job request ends now
         retiring.push_back(e);
         continue;
       }
@@ -90,6 +91,7 @@ util::Status Manager::Reload() {
                      e->fleet ? "the fleet is replaced (the old one retires, then a new one starts)"
                               : "the entry is restarted");
         e->removed = true;
+        e->poll_abort.Abort();  // a held job request ends now
         retiring.push_back(e);
         continue;  // added below, as a new entry
       }

@@ -181,6 +181,83 @@ void CurlHandle::reset() {
   }
 }
 
+CurlMultiHandle::~CurlMultiHandle() {
+  if (multi_ != nullptr) curl_multi_cleanup(multi_);
+}
+
+CurlMultiHandle& CurlMultiHandle::operator=(CurlMultiHandle&& other) noexcept {
+  if (this != &other) {
+    if (multi_ != nullptr) curl_multi_cleanup(multi_);
+    multi_ = std::exchange(other.multi_, nullptr);
+  }
+  return *this;
+}
+
+CURLM* CurlMultiHandle::get() {
+  if (multi_ == nullptr) {
+    GlobalInitOnce();
+    multi_ = curl_multi_init();
+  }
+  return multi_;
+}
+
+// ---- aborting a request -----------------------------------------------------------------
+
+void HttpAbort::Abort() {
+  std::lock_guard<std::mutex> l(mu_);
+  aborted_ = true;
+  if (multi_ != nullptr) curl_multi_wakeup(multi_);  // thread-safe by libcurl's contract
+}
+
+bool HttpAbort::aborted() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return aborted_;
+}
+
+bool HttpAbort::Attach(CURLM* multi) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (aborted_) return false;
+  multi_ = multi;
+  return true;
+}
+
+void HttpAbort::Detach() {
+  std::lock_guard<std::mutex> l(mu_);
+  multi_ = nullptr;
+}
+
+namespace {
+
+// curl_easy_perform, but in `multi` so that `abort` can wake the wait and end it.
+CURLcode PerformAbortable(CURL* curl, CURLM* multi, HttpAbort& abort) {
+  if (curl_multi_add_handle(multi, curl) != CURLM_OK) return CURLE_FAILED_INIT;
+  CURLcode rc = CURLE_OK;
+  for (;;) {
+    int running = 0;
+    if (curl_multi_perform(multi, &running) != CURLM_OK) {
+      rc = CURLE_FAILED_INIT;
+      break;
+    }
+    if (running == 0) {
+      int left = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == curl) rc = msg->data.result;
+      }
+      break;
+    }
+    if (abort.aborted()) {
+      rc = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    // At most a second per wait: curl's own timers (timeouts) are served here too.
+    curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+  }
+  curl_multi_remove_handle(multi, curl);
+  return rc;
+}
+
+}  // namespace
+
 // ---- the client -------------------------------------------------------------------------
 
 HttpClient::HttpClient(HttpClientOptions options) : options_(options) {}
@@ -267,12 +344,31 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnWrite);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
 
-  CURLcode rc = curl_easy_perform(curl);
+  CURLcode rc = CURLE_OK;
+  bool aborted = false;
+  if (request.abort != nullptr) {
+    CURLM* multi = multi_.get();
+    if (multi == nullptr) {
+      rc = CURLE_FAILED_INIT;
+    } else if (!request.abort->Attach(multi)) {
+      aborted = true;
+    } else {
+      rc = PerformAbortable(curl, multi, *request.abort);
+      request.abort->Detach();
+      aborted = rc == CURLE_ABORTED_BY_CALLBACK;
+    }
+  } else {
+    rc = curl_easy_perform(curl);
+  }
   // The slist and buffers above die with this frame: detach them from the handle.
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
 
+  if (aborted) {
+    response.error = {TransportError::Code::kOther, "aborted"};
+    return response;
+  }
   if (rc != CURLE_OK) {
     response.status = 0;
     response.headers.clear();

@@ -11,13 +11,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-using CURL = void;  // libcurl's handle type, kept opaque here
+using CURL = void;   // libcurl's handle type, kept opaque here
+using CURLM = void;  // libcurl's multi handle type, kept opaque here
 
 namespace util {
 
@@ -54,6 +56,26 @@ using HttpReadFn = std::function<size_t(char* buf, size_t cap)>;
 // Receives the response body piece by piece; returning false aborts the transfer.
 using HttpWriteFn = std::function<bool(std::string_view piece)>;
 
+// Lets another thread end a request in flight at once, e.g. a long poll the runner no
+// longer wants because it shuts down. Once aborted it stays aborted: a request that
+// carries it later fails at once. Thread-safe; must outlive the requests that carry it.
+class HttpAbort {
+ public:
+  void Abort();
+  bool aborted() const;
+
+ private:
+  friend class HttpClient;
+  // The multi handle of the transfer under way (its poll is woken by Abort), or null.
+  // Returns false (and attaches nothing) when already aborted.
+  bool Attach(CURLM* multi);
+  void Detach();
+
+  mutable std::mutex mu_;
+  bool aborted_ = false;
+  CURLM* multi_ = nullptr;
+};
+
 struct HttpRequest {
   static constexpr size_t kAbortRead = static_cast<size_t>(-1);
 
@@ -81,6 +103,10 @@ struct HttpRequest {
 
   // Streams the response body; Response::body stays empty when set.
   HttpWriteFn write_body;
+
+  // Ends the transfer when aborted (the response then has TransportError kOther,
+  // "aborted"); null: the request runs to its end or timeout. Not owned.
+  HttpAbort* abort = nullptr;
 };
 
 struct TransportError {
@@ -107,6 +133,22 @@ class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   virtual HttpResponse Send(const HttpRequest& request) = 0;
+};
+
+// Owns one CURLM* (created lazily, freed in the destructor). Move-only.
+class CurlMultiHandle {
+ public:
+  CurlMultiHandle() = default;
+  ~CurlMultiHandle();
+  CurlMultiHandle(CurlMultiHandle&& other) noexcept : multi_(std::exchange(other.multi_, nullptr)) {}
+  CurlMultiHandle& operator=(CurlMultiHandle&& other) noexcept;
+  CurlMultiHandle(const CurlMultiHandle&) = delete;
+  CurlMultiHandle& operator=(const CurlMultiHandle&) = delete;
+
+  CURLM* get();  // created on first use; nullptr only if curl cannot allocate one
+
+ private:
+  CURLM* multi_ = nullptr;
 };
 
 // Owns one CURL* (created lazily, freed in the destructor). Move-only.
@@ -145,6 +187,9 @@ class HttpClient final : public HttpTransport {
 
  private:
   HttpClientOptions options_;
+  // Declared before handle_ so that it is destroyed after it: an easy handle that was
+  // used in a multi handle refers to the multi's connection cache until it is cleaned up.
+  CurlMultiHandle multi_;  // abortable requests run here (curl_multi_wakeup ends a wait)
   CurlHandle handle_;
 };
 

@@ -42,6 +42,11 @@ class HttpClientTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       res.set_content("late", "text/plain");
     });
+    server_.Get("/hold", [this](const httplib::Request&, httplib::Response& res) {
+      // A long poll: held until the test ends (bounded at 10 s).
+      for (int i = 0; i < 1000 && !release_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      res.set_content("released", "text/plain");
+    });
     server_.Get("/redirect", [](const httplib::Request&, httplib::Response& res) {
       res.set_redirect("/status/418");
     });
@@ -53,12 +58,14 @@ class HttpClientTest : public ::testing::Test {
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   void TearDown() override {
+    release_ = true;
     server_.stop();
     thread_.join();
   }
   std::string Url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
 
   httplib::Server server_;
+  std::atomic<bool> release_{false};
   int port_ = 0;
   std::thread thread_;
 };
@@ -195,6 +202,44 @@ TEST_F(HttpClientTest, KeepsConnectionsAlive) {
   EXPECT_EQ(first, second);
   HttpClient moved = std::move(client);
   EXPECT_EQ(moved.Send(req).body, first);
+}
+
+TEST_F(HttpClientTest, AbortEndsAHeldRequestAtOnce) {
+  HttpClient client;
+  HttpAbort abort;
+  HttpRequest req;
+  req.url = Url("/hold");
+  req.abort = &abort;
+  std::thread aborter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    abort.Abort();
+  });
+  auto start = std::chrono::steady_clock::now();
+  HttpResponse r = client.Send(req);
+  auto took = std::chrono::steady_clock::now() - start;
+  aborter.join();
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.error.code, TransportError::Code::kOther);
+  EXPECT_EQ(r.error.message, "aborted");
+  // Well before the hold ends (10 s) and before curl's once-a-second timer would notice.
+  EXPECT_LT(took, std::chrono::milliseconds(900));
+  // Aborted stays aborted: a later request with it fails without being sent.
+  start = std::chrono::steady_clock::now();
+  EXPECT_EQ(client.Send(req).error.message, "aborted");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
+}
+
+TEST_F(HttpClientTest, AbortableRequestsWorkAndKeepTheirConnection) {
+  HttpClient client;
+  HttpAbort abort;
+  HttpRequest req;
+  req.url = Url("/port");
+  req.abort = &abort;
+  HttpResponse first = client.Send(req);
+  ASSERT_EQ(first.status, 200) << first.error.message;
+  EXPECT_EQ(client.Send(req).body, first.body);
+  req.abort = nullptr;  // the same client still serves plain requests
+  EXPECT_EQ(client.Send(req).status, 200);
 }
 
 TEST(HttpHeadersTest, CaseInsensitive) {
