@@ -11,7 +11,7 @@
 
 namespace ec2emulator {
 
-enum class InstanceState { kPending, kRunning, kShuttingDown, kTerminated };
+enum class InstanceState { kPending, kRunning, kShuttingDown, kTerminated, kStopping, kStopped };
 
 int StateCode(InstanceState s);
 const char* StateName(InstanceState s);
@@ -57,6 +57,8 @@ struct Instance {
   util::Time forget_at{};                       // disappears from DescribeInstances after this
   std::optional<util::Time> interruption_time;  // spot/instance-action "time"
   std::optional<util::Time> rebalance_time;     // events/recommendations/rebalance
+  // InstanceInitiatedShutdownBehavior: what a power-off from inside does ("stop" | "terminate").
+  std::string shutdown_behavior = "stop";
 };
 
 }  // namespace ec2emulator

@@ -30,6 +30,9 @@ util::Result<std::unique_ptr<EmulatorStack>> EmulatorStack::Start(const StackOpt
     po.install_keys = [provider = s->provider_.get()](const std::string& id, const std::vector<std::string>& keys) {
       return provider->SetAuthorizedKeys(id, keys);
     };
+    po.start_dead_man = [provider = s->provider_.get()](const std::string& id, std::chrono::seconds timeout) {
+      return provider->StartDeadManSwitch(id, timeout);
+    };
     s->backend_ = std::make_unique<ProviderBackend>(*s->provider_, po);
   } else if (o.backend == "memory") {
     s->backend_ = std::make_unique<MemoryBackend>();

@@ -3,6 +3,7 @@
 // running that config: the whole path of a job in one process, against real executors.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -17,10 +18,13 @@ namespace itest {
 
 class RunnerHarness {
  public:
-  explicit RunnerHarness(const std::string& executor, const std::string& docker_image = "") {
+  // `tune` adjusts the coordinator's options (e.g. long polling) before it starts.
+  explicit RunnerHarness(const std::string& executor, const std::string& docker_image = "",
+                         const std::function<void(coordinator::CoordinatorOptions&)>& tune = nullptr) {
     coordinator::CoordinatorOptions co;
     co.registration_token = "reg-token-for-tests";
     co.trace_update_interval_seconds = 1;
+    if (tune) tune(co);
     coord_ = std::make_unique<coordinator::Coordinator>(co);
     server_ = std::make_unique<coordinator::Server>(*coord_);
     auto port = server_->Start("127.0.0.1", 0);
