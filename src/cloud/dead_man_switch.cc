@@ -14,8 +14,6 @@ std::chrono::seconds HeartbeatInterval(std::chrono::seconds timeout) {
 
 std::string WatcherScript(const WatcherOptions& o) {
   const long long timeout = o.timeout.count();
-  // Checks a few times per timeout, at most every 10 s.
-  const long long poll = std::clamp<long long>(timeout / 5, 1, 10);
   std::string s =
       "#!/bin/sh\n"
       "# spotrunner dead-man switch: powers this instance off when its manager has not\n"
@@ -25,7 +23,9 @@ std::string WatcherScript(const WatcherOptions& o) {
       "mkdir -p \"$(dirname \"$hb\")\"\n"
       "touch \"$hb\"\n" +
       o.prologue + (o.prologue.empty() || o.prologue.back() == '\n' ? "" : "\n") +
-      "while sleep " + std::to_string(poll) + "; do\n";
+      // Checks a few times per timeout, at most every 10 s.
+      "poll=$((limit / 5)); [ \"$poll\" -lt 1 ] && poll=1; [ \"$poll\" -gt 10 ] && poll=10\n"
+      "while sleep \"$poll\"; do\n";
   if (!o.still_present.empty()) s += "  " + o.still_present + " || exit 0\n";
   s += "  last=$(stat -c %Y \"$hb\" 2>/dev/null) || { touch \"$hb\"; continue; }\n"
        "  now=$(date +%s)\n"

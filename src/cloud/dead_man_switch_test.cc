@@ -85,6 +85,8 @@ TEST(DeadManSwitchTest, WatcherPowersOffOnlyAfterTheHeartbeatStops) {
   const std::string script = (dir.path() / "watcher.sh").string();
   std::ofstream(script) << WatcherScript(w);
   Sh watcher(script);
+  for (int i = 0; i < 50 && !fs::exists(w.heartbeat_file); ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(fs::exists(w.heartbeat_file)) << "the watcher makes the heartbeat file at start";
   auto t0 = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() - t0 < 5s) {
     ASSERT_EQ(System(std::string(kHeartbeatFileEnv) + "='" + w.heartbeat_file + "' sh -c '" + HeartbeatCommand() + "'"), 0);

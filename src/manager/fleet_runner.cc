@@ -85,6 +85,9 @@ void FleetRunner::RemoveStopped(const std::vector<cloud::InstanceInfo>& listing)
     if (i.state != cloud::InstanceState::kStopped) continue;
     now_stopped.insert(i.id);
     if (stopped_.count(i.id) || leftovers_.count(i.id)) continue;
+    auto known = scaler_.instances().find(i.id);
+    if (known != scaler_.instances().end() && known->second.state == fleet::InstanceState::kRemoving)
+      continue;  // on its way out already
     spdlog::warn("fleet {}: instance {} is stopped; removing it", opt_.name, i.id);
     for (int k = 0; k < std::max(1, opt_.settings.failure_threshold); ++k) scaler_.ReportHealth(i.id, false);
     if (opt_.metrics) opt_.metrics->fleet_removals_total.Inc({opt_.short_token, opt_.name, "stopped"});

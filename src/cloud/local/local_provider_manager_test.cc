@@ -88,7 +88,7 @@ class LocalProviderManagerTest : public ::testing::Test {
       if (i.id == id) return i.state == InstanceState::kRunning;
     return false;
   }
-  std::unique_ptr<connect::Connection> Dial(LocalProvider& p, const std::string& id) {
+  std::shared_ptr<connect::Connection> Dial(LocalProvider& p, const std::string& id) {
     auto info = p.Connect(id);
     EXPECT_OK(info);
     if (!info.ok()) return nullptr;

@@ -296,7 +296,8 @@ util::Status FleetNet::StartWatcher(const std::string& id, std::chrono::seconds 
   w.power_off = "  for p in $(ip netns pids " + q + "); do [ \"$p\" = \"$$\" ] || kill -9 \"$p\" 2>/dev/null; done\n"
                 "  ip netns del " + q + "\n"
                 "  rm -f '" + StatePath(id) + "'.*\n"
-                "  ls /run/netns | grep -qE '^" + IdPrefix() + "[0-9]+$' || ip link del '" + bridge_ + "' 2>/dev/null\n";
+                "  ls /run/netns | grep -qE '^" + IdPrefix() + "[0-9]+$' ||\n"
+                "    nsenter --net=/proc/1/ns/net ip link del '" + bridge_ + "' 2>/dev/null\n";
   const std::string script = StatePath(id + ".deadman");
   {
     std::ofstream f(script, std::ios::trunc);
