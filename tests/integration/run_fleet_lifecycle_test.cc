@@ -80,8 +80,9 @@ class FleetLifecycleTest : public ::testing::Test {
     h_ = std::make_unique<RunnerHarness>("shell", "", tune);
     ASSERT_EQ(h_->register_exit(), 0) << h_->register_output();
     std::string text = testutil::ReadFile(h_->config_path());
-    text = std::regex_replace(text, std::regex("concurrent = \\d+"),
-                              "concurrent = " + std::to_string(limit) + "\nshutdown_timeout = 5");
+    text = std::regex_replace(text, std::regex("concurrent = \\d+"), "concurrent = " + std::to_string(limit));
+    ASSERT_NE(text.find("shutdown_timeout = "), std::string::npos) << text;
+    text = std::regex_replace(text, std::regex("shutdown_timeout = \\d+"), "shutdown_timeout = 5");
     text = std::regex_replace(text, std::regex("executor = \"shell\""),
                               "executor = \"docker+machine\"\n  limit = " + std::to_string(limit));
     std::smatch m;

@@ -297,7 +297,7 @@ util::Status FleetNet::StartWatcher(const std::string& id, std::chrono::seconds 
                 "  ip netns del " + q + "\n"
                 "  rm -f '" + StatePath(id) + "'.*\n"
                 "  ls /run/netns | grep -qE '^" + IdPrefix() + "[0-9]+$' ||\n"
-                "    nsenter --net=/proc/1/ns/net ip link del '" + bridge_ + "' 2>/dev/null\n";
+                "    nsenter --net=/proc/self/fd/9 ip link del '" + bridge_ + "' 2>/dev/null\n";
   const std::string script = StatePath(id + ".deadman");
   {
     std::ofstream f(script, std::ios::trunc);
@@ -305,8 +305,10 @@ util::Status FleetNet::StartWatcher(const std::string& id, std::chrono::seconds 
     if (!f) return util::Status::IOError("cannot write " + script);
   }
   // Detached (its own session, no pipe to us), in the namespace's network only: it keeps
-  // this host's mounts, so removing the namespace from inside works.
-  auto r = RunChecked({"sh", "-c", "setsid nsenter --net=\"$1\" sh \"$2\" </dev/null >>\"$3\" 2>&1 &", "sh",
+  // this host's mounts, so removing the namespace from inside works, and fd 9 holds this
+  // host's network namespace (where the bridge is).
+  auto r = RunChecked({"sh", "-c",
+                       "exec 9</proc/self/ns/net; setsid nsenter --net=\"$1\" sh \"$2\" </dev/null >>\"$3\" 2>&1 &", "sh",
                        std::string(kNetnsDir) + "/" + id, script, StatePath(id + ".deadman.log")});
   if (!r.ok()) return r.status().WithContext("dead-man switch of " + id);
   return util::Status::Ok();
