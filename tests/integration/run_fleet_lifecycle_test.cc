@@ -266,7 +266,7 @@ TEST_F(FleetLifecycleTest, StoppedInstanceIsTerminatedWhileRunning) {
 // a job) powers itself off within the dead-man switch's timeout; EC2 (here the emulator)
 // terminates it because the manager asked for shutdown behaviour `terminate`.
 TEST_F(FleetLifecycleTest, InstancesOfAKilledManagerRemoveThemselves) {
-  Configure(/*idle=*/1, /*limit=*/1, nullptr, "  [runners.autoscaler]\n    dead_man_switch_timeout = \"6s\"\n");
+  Configure(/*idle=*/1, /*limit=*/2, nullptr, "  [runners.autoscaler]\n    dead_man_switch_timeout = \"6s\"\n");
   RunnerProcess& p = Start(h_->config_path(), "run.log");
   int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo job-started", "sleep 300"}));
   ASSERT_TRUE(WaitUntil([&] { return TraceHas(id, "job-started"); }, 120s)) << LogOf(p);
