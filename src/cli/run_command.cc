@@ -10,6 +10,7 @@
 
 #include "cli/common.h"
 #include "config/parse.h"
+#include "config/system_id.h"
 #include "executor/docker/docker_host.h"
 #include "executor/docker/leftovers.h"
 #include "gitlab/token.h"
@@ -26,15 +27,16 @@ struct RunOptions {
 };
 
 // Containers of this host's docker runners that a crashed or killed earlier process left
-// behind are removed before any job starts (they carry the runner's short token).
-void RemoveDockerLeftovers(const config::Config& cfg) {
+// behind are removed before any job starts (they carry the runner's short token and the
+// manager's system_id).
+void RemoveDockerLeftovers(const config::Config& cfg, const std::string& system_id) {
   for (const config::RunnerConfig& r : cfg.runners) {
     if (r.executor != "docker") continue;
     auto dialer = executor::docker::DialerForHost(executor::docker::EffectiveDockerHost(r.docker.host));
     if (!dialer.ok()) continue;  // the job itself reports an unusable host
     executor::docker::EngineClient engine(**dialer);
     int removed = 0;
-    util::Status s = executor::docker::RemoveLeftovers(engine, gitlab::ShortToken(r.token), &removed);
+    util::Status s = executor::docker::RemoveLeftovers(engine, gitlab::ShortToken(r.token), system_id, &removed);
     if (!s.ok()) {
       spdlog::warn("Could not remove leftover containers: {}{}", s.message(),
                    util::LogFields({{"runner", gitlab::ShortToken(r.token)}}));
@@ -70,7 +72,11 @@ int RunManager(const RunOptions& o) {
 
   std::string wd = o.working_directory;
   if (wd.empty()) wd = std::filesystem::current_path().string();
-  RemoveDockerLeftovers(loaded->config);
+  // This manager's own leftovers only: another manager of this config.toml may share the
+  // Engine (the system_id tells them apart, as it does for GitLab).
+  auto system_id = config::LoadOrCreateSystemId(o.config);
+  if (!system_id.ok()) return Fail(system_id.status());
+  RemoveDockerLeftovers(loaded->config, *system_id);
   manager::ManagerOptions mo;
   mo.config_path = o.config;
   mo.working_dir = wd;
@@ -87,7 +93,7 @@ int RunManager(const RunOptions& o) {
     kill(getpid(), SIGUSR1);  // wakes the signal loop once every job has ended
   });
   int shutdown_timeout = loaded->config.shutdown_timeout > 0 ? loaded->config.shutdown_timeout : 30;
-  bool forceful = false;
+  int signals = 0;  // SIGTERM/SIGINT received
   for (;;) {
     int sig = 0;
     if (sigwait(&set, &sig) != 0) continue;
@@ -100,25 +106,44 @@ int RunManager(const RunOptions& o) {
       spdlog::info("SIGQUIT received: stopping gracefully (running jobs finish)");
       m->StopGraceful();
     } else if (sig == SIGTERM || sig == SIGINT) {
-      if (forceful) {
-        spdlog::warn("second signal: exiting now");
+      ++signals;
+      if (signals == 3) {
+        spdlog::warn("third signal: exiting now; instances may be left (the next start removes them)");
         _exit(kExitFailure);
       }
-      forceful = true;
+      if (signals == 2) {
+        spdlog::warn("second signal: not waiting for aborted jobs; removing the fleets (a third signal exits at once)");
+        m->AbandonJobs();
+        continue;
+      }
       spdlog::warn("{} received: aborting running jobs", sig == SIGTERM ? "SIGTERM" : "SIGINT");
       m->StopForceful();
-      // Bound the forceful shutdown, as shutdown_timeout does for gitlab-runner.
-      std::thread([shutdown_timeout] {
-        std::this_thread::sleep_for(std::chrono::seconds(shutdown_timeout));
-        spdlog::error("shutdown_timeout ({} s) reached, exiting", shutdown_timeout);
+      // The manager bounds the aborted jobs by shutdown_timeout (as gitlab-runner does)
+      // and then removes the fleets within their own budget; this is only the backstop
+      // for a shutdown stuck elsewhere, and it leaves that budget whole.
+      auto backstop = std::chrono::seconds(shutdown_timeout) + mo.fleet_removal_timeout + std::chrono::seconds(90);
+      std::thread([backstop] {
+        std::this_thread::sleep_for(backstop);
+        spdlog::error("shutdown did not finish within {} s, exiting",
+                      std::chrono::duration_cast<std::chrono::seconds>(backstop).count());
+        spdlog::default_logger()->flush();
         _exit(kExitFailure);
       }).detach();
     }
   }
   waiter.join();
+  bool removed = m->fleets_removed();
+  if (int left = m->threads_left(); left > 0) {
+    // Job requests in a long poll (or jobs past their grace) would hold the exit for
+    // minutes; the fleets are removed, so nothing is left behind by exiting now.
+    spdlog::info("spotrunner stopped{}",
+                 util::LogFields({{"pid", static_cast<int64_t>(getpid())}, {"abandoned", left}}));
+    spdlog::default_logger()->flush();
+    _exit(removed ? kExitOk : kExitFailure);
+  }
   m.reset();
   spdlog::info("spotrunner stopped{}", util::LogFields({{"pid", static_cast<int64_t>(getpid())}}));
-  return kExitOk;
+  return removed ? kExitOk : kExitFailure;
 }
 
 }  // namespace

@@ -21,6 +21,8 @@ enum class InstanceState {
   kRunning,   // up; connect info available
   kDeleting,  // a delete is in progress
   kDeleted,   // gone (may still be listed briefly)
+  kStopped,   // exists but does not run (e.g. EC2 `stopped`, `stopping`): still ours, still
+              // costs (volumes, addresses); it serves no job and must be removed
 };
 
 const char* InstanceStateName(InstanceState s);
@@ -112,6 +114,7 @@ inline const char* InstanceStateName(InstanceState s) {
     case InstanceState::kRunning: return "running";
     case InstanceState::kDeleting: return "deleting";
     case InstanceState::kDeleted: return "deleted";
+    case InstanceState::kStopped: return "stopped";
   }
   return "?";
 }

@@ -168,6 +168,9 @@ struct AutoscalerConfig {  // [runners.autoscaler], executors docker-autoscaler 
   Duration update_interval_when_expecting = std::chrono::seconds(2);
   bool delete_instances_on_shutdown = false;
   int failure_threshold = 3;
+  // Dead-man switch: an instance whose manager has not been heard from (heartbeat over SSH)
+  // this long removes itself. Applies to every autoscaled entry (docker+machine too); 0 = off.
+  Duration dead_man_switch_timeout = std::chrono::minutes(30);
   // [runners.autoscaler.plugin_config] re-encoded as compact JSON, object keys sorted ("" = none).
   std::string plugin_config_json;
   ConnectorConfig connector;

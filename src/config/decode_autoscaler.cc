@@ -44,6 +44,7 @@ void DecodeAutoscaler(TableReader& r, AutoscalerConfig* out) {
   r.GetDuration("update_interval_when_expecting", &out->update_interval_when_expecting);
   r.Get("delete_instances_on_shutdown", &out->delete_instances_on_shutdown);
   r.Get("failure_threshold", &out->failure_threshold);
+  r.GetDuration("dead_man_switch_timeout", &out->dead_man_switch_timeout);
   std::string written;
   if (const toml::node* pc = r.Raw("plugin_config", &written)) {
     if (pc->is_table()) {

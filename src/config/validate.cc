@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "config/duration.h"
+
 namespace config {
 namespace {
 
@@ -29,6 +31,11 @@ void CheckAutoscaler(const RunnerConfig& r, const std::string& id, const std::st
   if (a.max_instances < 0) {
     out->push_back({id + ".autoscaler.max_instances",
                     label + ": max_instances must not be negative, got " + std::to_string(a.max_instances)});
+  }
+  if (a.dead_man_switch_timeout.count() != 0 && a.dead_man_switch_timeout < std::chrono::seconds(5)) {
+    out->push_back({id + ".autoscaler.dead_man_switch_timeout",
+                    label + ": dead_man_switch_timeout must be 0 (off) or at least 5s, got " +
+                        FormatGoDuration(a.dead_man_switch_timeout)});
   }
   if (a.max_instances <= 0 || a.capacity_per_instance < 1) return;
   int64_t most = int64_t{a.max_instances} * a.capacity_per_instance;

@@ -171,6 +171,7 @@ util::Status WriteAutoscaler(const AutoscalerConfig& a, TomlEmitter& e) {
                   dflt.update_interval_when_expecting);
   e.BoolIfTrue("delete_instances_on_shutdown", a.delete_instances_on_shutdown);
   e.IntIfNot("failure_threshold", a.failure_threshold, dflt.failure_threshold);
+  e.DurationIfNot("dead_man_switch_timeout", a.dead_man_switch_timeout, dflt.dead_man_switch_timeout);
   if (!a.plugin_config_json.empty()) SR_RETURN_IF_ERROR(WritePluginConfig(a.plugin_config_json, e));
   WriteConnector(a.connector, e);
   for (const AutoscalerPolicy& p : a.policies) WritePolicy(p, e);

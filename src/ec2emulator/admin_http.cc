@@ -37,10 +37,12 @@ void RegisterAdminRoutes(httplib::Server& svr, Emulator& emulator, const std::st
   svr.Get("/admin/instances", guard([&emulator](const httplib::Request&, httplib::Response& res) {
             Json(res, 200, emulator.InstancesJson());
           }));
-  svr.Post(R"(/admin/instances/([^/]+)/(interrupt|rebalance))",
+  svr.Post(R"(/admin/instances/([^/]+)/(interrupt|rebalance|stop))",
            guard([&emulator](const httplib::Request& req, httplib::Response& res) {
              const std::string id = req.matches[1];
-             util::Status s = req.matches[2] == "interrupt" ? emulator.Interrupt(id) : emulator.Rebalance(id);
+             util::Status s = req.matches[2] == "interrupt" ? emulator.Interrupt(id)
+                              : req.matches[2] == "stop"    ? emulator.Stop(id)
+                                                            : emulator.Rebalance(id);
              if (!s.ok()) return Error(res, s);
              Json(res, 200, {{"id", id}});
            }));

@@ -32,6 +32,8 @@ std::string LifecycleState(InstanceState s) {
     case InstanceState::kRunning:
       return "InService";
     case InstanceState::kShuttingDown:
+    case InstanceState::kStopping:  // a group replaces a stopped instance (it fails its health check)
+    case InstanceState::kStopped:
       return "Terminating";
     case InstanceState::kTerminated:
       return "Terminated";

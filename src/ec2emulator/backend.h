@@ -5,6 +5,7 @@
 // tests, quick runs); a backend over cloud::Provider makes each instance a `local`
 // provider instance (network namespace + sshd).
 // Thread: called from the Runtime's one worker thread.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct LaunchRequest {
   // The SSH host key (OpenSSH private key text) the user data's cloud-config `ssh_keys`
   // gives the instance; "" = none (the instance keeps a key of its own).
   std::string host_key_pem;
+  // The dead-man switch the user data installs (cloud/dead_man_switch.h); zero = none.
+  std::chrono::seconds dead_man_timeout{0};
 };
 
 struct LaunchedInstance {
@@ -44,6 +47,9 @@ class InstanceBackend {
   virtual util::Result<LaunchedInstance> Launch(const LaunchRequest& request) = 0;
   // Removes it. Idempotent: an unknown handle is already gone.
   virtual util::Status Terminate(const std::string& handle) = 0;
+  // Handles of launched instances that went away by themselves (powered off from inside,
+  // e.g. by the dead-man switch), each reported once. The default: none.
+  virtual std::vector<std::string> TakeVanished() { return {}; }
 };
 
 // Creates nothing: the handle is the instance id and the address the subnet's hint.

@@ -148,6 +148,12 @@ std::optional<ApiError> Emulator::RunInstances(const QueryParams& p, pugi::xml_n
     }
   }
   if (auto err = ParseTagSpecifications(p, &plan.tags)) return err;
+  plan.shutdown_behavior = p.Get("InstanceInitiatedShutdownBehavior", "stop");
+  if (plan.shutdown_behavior != "stop" && plan.shutdown_behavior != "terminate") {
+    return InvalidParameterValue("Value (" + plan.shutdown_behavior +
+                                 ") for parameter instanceInitiatedShutdownBehavior is invalid. Expected: 'stop', "
+                                 "'terminate'.");
+  }
   plan.key_name = p.Get("KeyName");
   if (const std::string* ud = p.Find("UserData")) {
     auto decoded = DecodeUserData(*ud);

@@ -154,6 +154,7 @@ Instance& Emulator::LaunchLocked(const LaunchPlan& plan, int launch_index) {
   i.instance_type = plan.instance_type;
   i.key_name = plan.key_name;
   i.user_data = plan.user_data;
+  i.shutdown_behavior = plan.shutdown_behavior;
   i.client_token = plan.client_token;
   i.spot = plan.spot;
   if (plan.spot) i.spot_request_id = NewId("sir-", 8);
@@ -174,7 +175,9 @@ Instance& Emulator::LaunchLocked(const LaunchPlan& plan, int launch_index) {
 
 void Emulator::BeginTerminateLocked(Instance& i, const std::string& reason_code, const std::string& reason_message,
                                     const std::string& reason) {
-  if (i.state != InstanceState::kPending && i.state != InstanceState::kRunning) return;
+  if (i.state != InstanceState::kPending && i.state != InstanceState::kRunning && i.state != InstanceState::kStopping &&
+      i.state != InstanceState::kStopped)
+    return;
   i.state = InstanceState::kShuttingDown;
   i.state_reason_code = reason_code;
   i.state_reason_message = reason_message;
@@ -197,6 +200,9 @@ void Emulator::AdvanceLocked(util::Time now) {
     if (i.interruption_time && now >= *i.interruption_time) {
       BeginTerminateLocked(i, "Server.SpotInstanceTermination",
                            "Server.SpotInstanceTermination: Spot instance termination", "");
+    }
+    if (i.state == InstanceState::kStopping && now >= i.terminated_at && (i.backend_gone || !i.launch_dispatched)) {
+      i.state = InstanceState::kStopped;
     }
     if (i.state == InstanceState::kShuttingDown && now >= i.terminated_at && (i.backend_gone || !i.launch_dispatched)) {
       i.state = InstanceState::kTerminated;
@@ -230,9 +236,10 @@ std::vector<BackendWork> Emulator::Tick() {
       w.instance_id = i.id;
       w.launch = LaunchRequest{i.id, i.instance_type, i.zone, i.subnet_id, i.private_ip, i.spot, AuthorizedKeysOf(i.user_data)};
       if (auto hk = HostKeyOf(i.user_data); hk.ok()) w.launch.host_key_pem = hk->private_pem;
+      w.launch.dead_man_timeout = DeadManTimeoutOf(i.user_data);
       work.push_back(std::move(w));
-    } else if (i.state == InstanceState::kShuttingDown && i.launch_dispatched && !i.backend_handle.empty() &&
-               !i.terminate_dispatched) {
+    } else if ((i.state == InstanceState::kShuttingDown || i.state == InstanceState::kStopping) && i.launch_dispatched &&
+               !i.backend_handle.empty() && !i.terminate_dispatched && !i.backend_gone) {
       i.terminate_dispatched = true;
       BackendWork w;
       w.kind = BackendWork::Kind::kTerminate;
@@ -266,6 +273,40 @@ void Emulator::OnTerminated(const std::string& instance_id) {
   if (it == instances_.end()) return;
   it->second.backend_gone = true;
   AdvanceLocked(clock_.Now());
+}
+
+void Emulator::OnInstanceShutdown(const std::string& handle) {
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto& [id, i] : instances_) {
+    if (i.backend_handle != handle || i.backend_gone) continue;
+    i.backend_gone = true;  // powered off: nothing left to remove
+    const std::string code = "Client.InstanceInitiatedShutdown";
+    const std::string message = code + ": Instance initiated shutdown";
+    if (i.shutdown_behavior == "terminate") {
+      BeginTerminateLocked(i, code, message, "User initiated shutdown");
+    } else if (i.state == InstanceState::kPending || i.state == InstanceState::kRunning) {
+      i.state = InstanceState::kStopping;
+      i.state_reason_code = code;
+      i.state_reason_message = message;
+      i.reason = "User initiated shutdown";
+      i.terminated_at = clock_.Now() + opt_.Scaled(opt_.shutdown_time);
+    }
+  }
+  AdvanceLocked(clock_.Now());
+}
+
+util::Status Emulator::Stop(const std::string& instance_id) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = instances_.find(instance_id);
+  if (it == instances_.end()) return util::Status::NotFound("instance " + instance_id + " does not exist");
+  Instance& i = it->second;
+  if (i.state != InstanceState::kPending && i.state != InstanceState::kRunning)
+    return util::Status::FailedPrecondition("instance " + instance_id + " is " + StateName(i.state));
+  i.state = InstanceState::kStopping;
+  i.state_reason_code = "Client.UserInitiatedShutdown";
+  i.state_reason_message = "Client.UserInitiatedShutdown: User initiated shutdown";
+  i.terminated_at = clock_.Now() + opt_.Scaled(opt_.shutdown_time);
+  return util::Status::Ok();
 }
 
 std::vector<std::pair<std::string, std::string>> Emulator::LiveBackends() const {
@@ -346,6 +387,9 @@ nlohmann::json Emulator::InstancesJson() const {
                    {"backend_handle", i->backend_handle},
                    {"key_name", i->key_name},
                    {"user_data_keys", AuthorizedKeysOf(i->user_data).size()},
+                   {"dead_man_timeout", DeadManTimeoutOf(i->user_data).count()},
+                   {"shutdown_behavior", i->shutdown_behavior},
+                   {"state_reason", i->state_reason_code},
                    {"interruption_time", i->interruption_time ? IsoSeconds(*i->interruption_time) : ""},
                    {"launch_time", IsoSeconds(i->launch_time)},
                    {"end_time", i->ended_at ? IsoSeconds(*i->ended_at) : ""},

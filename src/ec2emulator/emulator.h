@@ -8,7 +8,9 @@
 // Instance life: pending (0) → running (16) once the boot time passed and the backend
 // has it; TerminateInstances, a spot interruption or a backend failure → shutting-down
 // (32) → terminated (48) after the (scaled) shutdown time and the backend's removal;
-// listed for `terminated_visible` more, then forgotten.
+// listed for `terminated_visible` more, then forgotten. A power-off from inside the
+// instance follows its InstanceInitiatedShutdownBehavior: terminate as above, or stop:
+// stopping (64) → stopped (80), which TerminateInstances still ends.
 // Thread-safe: every public method takes the one mutex. Not copyable.
 #include <map>
 #include <mutex>
@@ -66,6 +68,10 @@ class Emulator {
   // Reports of the backend.
   void OnLaunched(const std::string& instance_id, const util::Result<LaunchedInstance>& result);
   void OnTerminated(const std::string& instance_id);
+  // The backing instance `handle` powered itself off: its shutdown behaviour decides
+  // (terminate: shutting-down → terminated; stop: stopping → stopped), with stateReason
+  // Client.InstanceInitiatedShutdown.
+  void OnInstanceShutdown(const std::string& handle);
   // Instances whose backing instance exists or may exist (launch handed out, removal not
   // confirmed): {instance id, handle ("" while the launch is in flight)}. For shutdown.
   std::vector<std::pair<std::string, std::string>> LiveBackends() const;
@@ -81,11 +87,15 @@ class Emulator {
   util::Status Interrupt(const std::string& instance_id);
   // Publishes events/recommendations/rebalance for the instance.
   util::Status Rebalance(const std::string& instance_id);
+  // Stops a pending or running instance as StopInstances would (stopping → stopped; its
+  // backing instance is removed). NotFound / FailedPrecondition.
+  util::Status Stop(const std::string& instance_id);
   util::Status AddFault(const nlohmann::json& fault);
   void ClearFaults();
   nlohmann::json FaultsJson() const;
   // [{id, state, type, zone, spot, private_ip, tags{}, asg, backend_handle, key_name,
-  //   user_data_keys, interruption_time}], launch order.
+  //   user_data_keys, dead_man_timeout, shutdown_behavior, state_reason,
+  //   interruption_time}], launch order.
   nlohmann::json InstancesJson() const;
   // Sets the current spot price of a type (every zone); a new history point.
   util::Status SetSpotPrice(const std::string& instance_type, double price);
@@ -112,6 +122,7 @@ class Emulator {
   struct LaunchPlan {
     std::string instance_type, subnet_id, image_id, key_name, client_token, reservation_id, asg_name;
     std::string user_data;  // decoded
+    std::string shutdown_behavior = "stop";
     bool spot = false;
     Tags tags;
   };

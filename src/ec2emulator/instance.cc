@@ -12,6 +12,10 @@ int StateCode(InstanceState s) {
       return 32;
     case InstanceState::kTerminated:
       return 48;
+    case InstanceState::kStopping:
+      return 64;
+    case InstanceState::kStopped:
+      return 80;
   }
   return 0;
 }
@@ -26,6 +30,10 @@ const char* StateName(InstanceState s) {
       return "shutting-down";
     case InstanceState::kTerminated:
       return "terminated";
+    case InstanceState::kStopping:
+      return "stopping";
+    case InstanceState::kStopped:
+      return "stopped";
   }
   return "pending";
 }

@@ -11,7 +11,7 @@
 
 namespace ec2emulator {
 
-enum class InstanceState { kPending, kRunning, kShuttingDown, kTerminated };
+enum class InstanceState { kPending, kRunning, kShuttingDown, kTerminated, kStopping, kStopped };
 
 int StateCode(InstanceState s);
 const char* StateName(InstanceState s);
@@ -62,6 +62,8 @@ struct Instance {
   // zone at launch, or the on-demand price) and when it stopped costing (shutting-down).
   double hourly_price = 0;
   std::optional<util::Time> ended_at;
+  // InstanceInitiatedShutdownBehavior: what a power-off from inside does ("stop" | "terminate").
+  std::string shutdown_behavior = "stop";
 };
 
 }  // namespace ec2emulator

@@ -43,6 +43,13 @@ util::Result<LaunchedInstance> ProviderBackend::Launch(const LaunchRequest& requ
               return s.WithContext("user data keys of " + request.instance_id);
             }
           }
+          if (request.dead_man_timeout.count() > 0 && options_.start_dead_man) {
+            util::Status s = options_.start_dead_man(id, request.dead_man_timeout);
+            if (!s.ok()) {
+              (void)provider_.Decrease({id});
+              return s.WithContext("dead-man switch of " + request.instance_id);
+            }
+          }
           if (options_.imds_emulator && options_.netns_of) {
             auto imds =
                 std::make_unique<ImdsNetnsServer>(*options_.imds_emulator, request.instance_id, options_.netns_of(id));
@@ -53,6 +60,7 @@ util::Result<LaunchedInstance> ProviderBackend::Launch(const LaunchRequest& requ
             }
             imds_[id] = std::move(imds);
           }
+          live_.insert(id);
           return LaunchedInstance{id, info->internal_addr.empty() ? info->external_addr : info->internal_addr};
         }
       }
@@ -65,10 +73,32 @@ util::Result<LaunchedInstance> ProviderBackend::Launch(const LaunchRequest& requ
 }
 
 util::Status ProviderBackend::Terminate(const std::string& handle) {
+  live_.erase(handle);
   imds_.erase(handle);  // stops serving before the namespace goes
   auto r = provider_.Decrease({handle});
   if (!r.ok()) return r.status().WithContext("removing " + handle);
   return util::Status::Ok();
+}
+
+std::vector<std::string> ProviderBackend::TakeVanished() {
+  auto now = std::chrono::steady_clock::now();
+  if (live_.empty() || now - last_vanished_check_ < options_.vanished_check) return {};
+  last_vanished_check_ = now;
+  auto list = provider_.List();
+  if (!list.ok()) return {};
+  std::set<std::string> listed;
+  for (const auto& i : *list) listed.insert(i.id);
+  std::vector<std::string> gone;
+  for (auto it = live_.begin(); it != live_.end();) {
+    if (listed.count(*it)) {
+      ++it;
+      continue;
+    }
+    gone.push_back(*it);
+    imds_.erase(*it);
+    it = live_.erase(it);
+  }
+  return gone;
 }
 
 }  // namespace ec2emulator

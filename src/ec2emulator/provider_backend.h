@@ -35,6 +35,12 @@ struct ProviderBackendOptions {
   // called before install_keys: the instance's sshd presents that key from then on, as
   // cloud-init's `ssh_keys` does. A failure fails the launch (the instance is removed).
   std::function<util::Status(const std::string& provider_id, const std::string& private_pem)> install_host_key;
+  // When set, called for a launch whose user data installs the dead-man switch, once the
+  // instance runs: starts the instance's watcher with that timeout (as the user data's
+  // unit would on EC2). A failure fails the launch (the instance is removed).
+  std::function<util::Status(const std::string& provider_id, std::chrono::seconds timeout)> start_dead_man;
+  // TakeVanished lists the provider at most this often.
+  std::chrono::milliseconds vanished_check{1000};
 };
 
 class ProviderBackend final : public InstanceBackend {
@@ -46,11 +52,15 @@ class ProviderBackend final : public InstanceBackend {
   // the new instance did not run in time (it is removed again).
   util::Result<LaunchedInstance> Launch(const LaunchRequest& request) override;
   util::Status Terminate(const std::string& handle) override;
+  // Launched instances the provider no longer lists (they powered off from inside).
+  std::vector<std::string> TakeVanished() override;
 
  private:
   cloud::Provider& provider_;
   const ProviderBackendOptions options_;
   std::set<std::string> known_;                                   // ids already handed out
+  std::set<std::string> live_;                                    // launched, not terminated by us
+  std::chrono::steady_clock::time_point last_vanished_check_{};
   std::map<std::string, std::unique_ptr<ImdsNetnsServer>> imds_;  // by provider id
 };
 

@@ -25,6 +25,10 @@ size_t Runtime::Step() {
       emulator_.OnTerminated(w.instance_id);
     }
   }
+  for (const std::string& handle : backend_.TakeVanished()) {
+    spdlog::info("ec2-emulator: backing instance {} powered itself off", handle);
+    emulator_.OnInstanceShutdown(handle);
+  }
   return work.size();
 }
 

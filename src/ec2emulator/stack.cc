@@ -33,6 +33,9 @@ util::Result<std::unique_ptr<EmulatorStack>> EmulatorStack::Start(const StackOpt
     po.install_host_key = [provider = s->provider_.get()](const std::string& id, const std::string& pem) {
       return provider->SetHostKey(id, pem);
     };
+    po.start_dead_man = [provider = s->provider_.get()](const std::string& id, std::chrono::seconds timeout) {
+      return provider->StartDeadManSwitch(id, timeout);
+    };
     s->backend_ = std::make_unique<ProviderBackend>(*s->provider_, po);
   } else if (o.backend == "memory") {
     s->backend_ = std::make_unique<MemoryBackend>();

@@ -5,6 +5,8 @@
 #include <functional>
 #include <sstream>
 
+#include "cloud/dead_man_switch.h"
+
 namespace ec2emulator {
 namespace {
 
@@ -237,6 +239,21 @@ util::Result<SshHostKey> HostKeyOf(const std::string& user_data) {
   if (key.private_pem.empty() != key.public_line.empty())
     return util::Status::InvalidArgument("user data: ssh_keys has only one half of the ed25519 host key");
   return key;
+}
+
+std::chrono::seconds DeadManTimeoutOf(const std::string& user_data) {
+  const std::string key = std::string(cloud::kDeadManTimeoutEnv) + "=";
+  for (size_t at = user_data.find(key); at != std::string::npos; at = user_data.find(key, at + 1)) {
+    size_t p = at + key.size();
+    long long seconds = 0;
+    size_t digits = 0;
+    while (p < user_data.size() && user_data[p] >= '0' && user_data[p] <= '9' && digits < 9) {
+      seconds = seconds * 10 + (user_data[p++] - '0');
+      ++digits;
+    }
+    if (digits > 0 && seconds > 0) return std::chrono::seconds(seconds);
+  }
+  return std::chrono::seconds(0);
 }
 
 }  // namespace ec2emulator

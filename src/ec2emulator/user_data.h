@@ -5,6 +5,7 @@
 // at the top and under each entry of `users`), also inside a MIME multipart archive
 // (`Content-Type: multipart/mixed`, parts `text/cloud-config` or starting with
 // `#cloud-config`). Everything else (packages, runcmd, scripts) is accepted and ignored.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,9 @@ struct SshHostKey {
   std::string public_line;
 };
 util::Result<SshHostKey> HostKeyOf(const std::string& user_data);
+// The timeout of the dead-man switch the user data installs (cloud/dead_man_switch.h:
+// the watcher's unit sets SPOTRUNNER_DEAD_MAN_TIMEOUT=<seconds>); zero when it installs
+// none. The emulator starts the local instance's own watcher with it, as the unit would.
+std::chrono::seconds DeadManTimeoutOf(const std::string& user_data);
 
 }  // namespace ec2emulator

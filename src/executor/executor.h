@@ -36,6 +36,7 @@ struct PrepareRequest {
   int64_t job_id = 0;
   int64_t project_id = 0;
   std::string runner_short_token;
+  std::string system_id;  // the manager's (labels what a job leaves on a shared host)
   int concurrent_id = 0;
   ImageSpec image;
   // Registry credentials (type "registry") for image pulls: url -> (user, password).

@@ -237,6 +237,7 @@ JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
     req.job_id = job.id;
     req.project_id = job.job_info.project_id;
     req.runner_short_token = short_token;
+    req.system_id = p_.system_id;
     req.concurrent_id = p_.concurrent_id;
     if (job.image) {
       req.image.name = vars.Expand(job.image->name);

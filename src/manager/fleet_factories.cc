@@ -5,8 +5,9 @@
 
 namespace manager {
 
-util::Result<std::shared_ptr<cloud::Provider>> DefaultProvider(const config::RunnerConfig& runner) {
-  auto p = cloud::NewProvider(runner);
+util::Result<std::shared_ptr<cloud::Provider>> DefaultProvider(const config::RunnerConfig& runner,
+                                                               const std::string& manager_id) {
+  auto p = cloud::NewProvider(runner, manager_id);
   if (!p.ok()) return p.status();
   return std::shared_ptr<cloud::Provider>(std::move(*p));
 }

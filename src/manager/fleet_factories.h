@@ -14,8 +14,10 @@ namespace manager {
 
 using ProviderFactory = std::function<util::Result<std::shared_ptr<cloud::Provider>>(const config::RunnerConfig&)>;
 
-// cloud::NewProvider (the entry's plugin and plugin_config).
-util::Result<std::shared_ptr<cloud::Provider>> DefaultProvider(const config::RunnerConfig& runner);
+// cloud::NewProvider (the entry's plugin and plugin_config); `manager_id` is the manager's
+// system_id (its instances only).
+util::Result<std::shared_ptr<cloud::Provider>> DefaultProvider(const config::RunnerConfig& runner,
+                                                               const std::string& manager_id = "");
 
 // Replacements for tests (ManagerOptions::fleet_seams); an empty member means the default.
 struct FleetSeams {

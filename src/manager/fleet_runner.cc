@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cloud/dead_man_switch.h"
 #include "manager/severable_connection.h"
 
 namespace manager {
@@ -18,7 +19,7 @@ namespace {
 
 // Removal reasons are free text; metrics get a short, bounded set.
 std::string ReasonCategory(const std::string& r) {
-  for (const char* k : {"leftover", "shutdown", "max_use_count", "unhealthy", "interruption", "not ready", "readiness",
+  for (const char* k : {"leftover", "stopped", "shutdown", "max_use_count", "unhealthy", "interruption", "not ready", "readiness",
                         "retry", "idle"}) {
     if (r.find(k) != std::string::npos) return k == std::string("not ready") ? "boot_timeout" : k;
   }
@@ -76,6 +77,22 @@ void FleetRunner::RemoveLeftovers() {
     }
   }
   for (size_t k = 0; k < ids.size(); ++k) CountRemoval("leftover");
+}
+
+void FleetRunner::RemoveStopped(const std::vector<cloud::InstanceInfo>& listing) {
+  std::set<std::string> now_stopped;
+  for (const auto& i : listing) {
+    if (i.state != cloud::InstanceState::kStopped) continue;
+    now_stopped.insert(i.id);
+    if (stopped_.count(i.id) || leftovers_.count(i.id)) continue;
+    auto known = scaler_.instances().find(i.id);
+    if (known != scaler_.instances().end() && known->second.state == fleet::InstanceState::kRemoving)
+      continue;  // on its way out already
+    spdlog::warn("fleet {}: instance {} is stopped; removing it", opt_.name, i.id);
+    for (int k = 0; k < std::max(1, opt_.settings.failure_threshold); ++k) scaler_.ReportHealth(i.id, false);
+    if (opt_.metrics) opt_.metrics->fleet_removals_total.Inc({opt_.short_token, opt_.name, "stopped"});
+  }
+  stopped_ = std::move(now_stopped);
 }
 
 bool FleetRunner::MayRequestJob() {
@@ -153,6 +170,7 @@ void FleetRunner::LoopOnce(bool list) {
       // the last listing stands
     } else if (listing.ok()) {
       scaler_.Sync(*listing);
+      RemoveStopped(*listing);
       listed_.clear();
       for (const auto& i : *listing) listed_[i.id] = i.state;
     } else {
@@ -246,7 +264,9 @@ void FleetRunner::Prober() {
 
 void FleetRunner::ProbeOnce() {
   std::vector<std::string> to_ready;
-  std::vector<std::pair<std::string, std::shared_ptr<connect::Connection>>> to_ping, to_notice;
+  std::vector<std::pair<std::string, std::shared_ptr<connect::Connection>>> to_ping, to_notice, to_heartbeat;
+  const bool heartbeat = opt_.dead_man_timeout.count() > 0;
+  const util::Duration heartbeat_every = cloud::HeartbeatInterval(opt_.dead_man_timeout);
   util::Time now = clock_.Now();
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -260,6 +280,11 @@ void FleetRunner::ProbeOnce() {
       if ((in.state == fleet::InstanceState::kReady || in.state == fleet::InstanceState::kDraining) && conns_.count(id) &&
           now - conns_[id].last_probe >= opt_.health_interval) {
         to_ping.emplace_back(id, conns_[id].conn);
+      }
+      if (heartbeat && in.state != fleet::InstanceState::kRemoving && conns_.count(id) &&
+          now - conns_[id].last_heartbeat >= heartbeat_every) {
+        conns_[id].last_heartbeat = now;
+        to_heartbeat.emplace_back(id, conns_[id].conn);
       }
       if (!probe_command_.empty() && in.state == fleet::InstanceState::kReady && !in.interrupted && conns_.count(id) &&
           now - conns_[id].last_notice_probe >= opt_.notice_interval) {
@@ -292,8 +317,7 @@ void FleetRunner::ProbeOnce() {
     if (util::Status p = (*conn)->Ping(); !p.ok()) continue;
     bool ok = true;
     if (!opt_.ready_command.empty()) {
-      util::CancelToken never;
-      auto rc = (*conn)->Exec(opt_.ready_command, "", [](std::string_view) {}, never);
+      auto rc = (*conn)->Exec(opt_.ready_command, "", [](std::string_view) {}, stop_);
       ok = rc.ok() && *rc == 0;
       if (!ok) spdlog::warn("fleet {}: instance {}: instance_ready_command failed", opt_.name, id);
     }
@@ -316,15 +340,22 @@ void FleetRunner::ProbeOnce() {
       cv_.notify_all();
     }
   }
+  for (const auto& [id, conn] : to_heartbeat) {
+    // The dead-man switch's heartbeat; a failure shows in the health check too.
+    auto rc = conn->Exec(cloud::HeartbeatCommand(), "", [](std::string_view) {}, stop_);
+    if (!rc.ok() || *rc != 0)
+      spdlog::debug("fleet {}: instance {}: heartbeat failed: {}", opt_.name, id,
+                    rc.ok() ? "exit code " + std::to_string(*rc) : rc.status().ToString());
+  }
   for (const auto& [id, conn] : to_notice) ProbeNotices(id, conn);
 }
 
 void FleetRunner::ProbeNotices(const std::string& id, const std::shared_ptr<connect::Connection>& conn) {
   std::string output;
-  util::CancelToken never;  // the probe bounds its own waits on the instance
+  // The probe bounds its own waits on the instance; stop_ ends it at shutdown.
   auto rc = conn->Exec(probe_command_, "", [&](std::string_view s) {
     if (output.size() < 64 * 1024) output.append(s);
-  }, never);
+  }, stop_);
   if (!rc.ok()) {
     spdlog::debug("fleet {}: instance {}: probe failed: {}", opt_.name, id, rc.status().ToString());
     return;  // the health check sees a broken connection
@@ -351,14 +382,15 @@ void FleetRunner::UpdateSettings(const fleet::AutoscalerSettings& settings) {
   cv_.notify_all();
 }
 
-void FleetRunner::Shutdown() {
+bool FleetRunner::Shutdown() {
   {
     std::lock_guard<std::mutex> l(mu_);
-    if (shut_down_) return;
+    if (shut_down_) return removed_all_;
     shut_down_ = true;
     stopping_ = true;
     cv_.notify_all();
   }
+  stop_.Cancel("the fleet is shutting down");  // commands on instances end now
   if (loop_.joinable()) loop_.join();
   if (prober_.joinable()) prober_.join();
   if (opt_.metrics && collector_id_) opt_.metrics->registry.RemoveCollector(collector_id_);
@@ -367,29 +399,40 @@ void FleetRunner::Shutdown() {
     conns_.clear();
     for (auto& [job, lost] : held_) lost->Cancel("the fleet is shutting down");
   }
-  // Remove everything the provider lists, until it lists nothing (bounded).
-  auto deadline = std::chrono::steady_clock::now() + opt_.shutdown_timeout;
+  // Remove everything the provider lists, until it lists nothing; the budget starts now,
+  // whatever the jobs took before.
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + opt_.shutdown_timeout;
   std::set<std::string> removed;  // a removal re-sent every 10th round is counted once
   bool logged = false;
+  std::map<std::string, std::string> left;  // still listed: id -> state and last answer
+  std::string list_error, remove_error;
   for (int round = 0; std::chrono::steady_clock::now() < deadline; ++round) {
     auto listing = caller_.Call<std::vector<cloud::InstanceInfo>>(
         "List", opt_.call_timeout, [](cloud::Provider& p) { return p.List(); });
     if (!listing.ok()) {
-      spdlog::warn("fleet {}: shutdown: listing failed: {}", opt_.name, listing.status().ToString());
+      list_error = listing.status().ToString();
+      spdlog::warn("fleet {}: shutdown: listing failed: {}", opt_.name, list_error);
     } else {
+      list_error.clear();
       std::vector<std::string> ids;
-      int pending = 0;
+      left.clear();
       for (const auto& i : *listing) {
         if (i.state == cloud::InstanceState::kDeleted) continue;
-        ++pending;
+        left[i.id] = cloud::InstanceStateName(i.state);
         if (i.state != cloud::InstanceState::kDeleting || round % 10 == 9) ids.push_back(i.id);
       }
-      if (pending == 0) {
-        if (!removed.empty()) spdlog::info("fleet {}: shutdown: removed {} instance(s)", opt_.name, removed.size());
-        return;
+      if (left.empty()) {
+        auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        if (!removed.empty() || logged)
+          spdlog::info("fleet {}: shutdown: removed {} instance(s); the provider lists none ({} ms)", opt_.name, removed.size(),
+                       took.count());
+        std::lock_guard<std::mutex> l(mu_);
+        removed_all_ = true;
+        return true;
       }
       if (!logged) {
-        spdlog::info("fleet {}: shutdown: removing {} instance(s)", opt_.name, pending);
+        spdlog::info("fleet {}: shutdown: removing {} instance(s)", opt_.name, left.size());
         logged = true;
       }
       if (!ids.empty()) {
@@ -399,15 +442,25 @@ void FleetRunner::Shutdown() {
           for (const auto& id : *acc) {
             if (removed.insert(id).second) CountRemoval("shutdown");
           }
+          remove_error.clear();
         } else {
-          spdlog::warn("fleet {}: shutdown: removal failed: {}", opt_.name, acc.status().ToString());
+          remove_error = acc.status().ToString();
+          spdlog::warn("fleet {}: shutdown: removal failed: {}", opt_.name, remove_error);
         }
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  spdlog::error("fleet {}: shutdown: instances still listed after {} s; remove them by hand or restart the runner",
-                opt_.name, std::chrono::duration_cast<std::chrono::seconds>(opt_.shutdown_timeout).count());
+  std::string which;
+  for (const auto& [id, state] : left) which += (which.empty() ? "" : ", ") + id + " (" + state + ")";
+  std::string why = !list_error.empty()   ? "the last listing failed: " + list_error
+                    : !remove_error.empty() ? "the last removal failed: " + remove_error
+                                            : "the provider accepted the removal but still lists them";
+  spdlog::error("fleet {}: shutdown: could not remove every instance within {} s; still listed: {}; {}; "
+                "remove them by hand or start the runner again (it removes what it left)",
+                opt_.name, std::chrono::duration_cast<std::chrono::seconds>(opt_.shutdown_timeout).count(),
+                which.empty() ? "unknown (no listing)" : which, why);
+  return false;
 }
 
 FleetSnapshot FleetRunner::Snapshot() {

@@ -19,7 +19,9 @@
 // are left by an earlier run of the manager. They are removed, not adopted: one of them
 // may hold the half-done work of a job the old process lost (containers, processes,
 // files), and a fresh instance is the only state a job can rely on. Shutdown removes
-// every instance, made or left over, and waits (bounded) until the provider lists none.
+// every instance, made or left over, and waits until the provider lists none, within its
+// own budget (shutdown_timeout, counted from the moment removal starts); what is still
+// listed then is logged by id with its state and the provider's last answer.
 //
 // Thread safety: all public methods are thread-safe. Not copyable.
 #include <condition_variable>
@@ -57,6 +59,9 @@ struct FleetOptions {
   util::Duration health_interval = std::chrono::seconds(10);
   util::Duration notice_interval = std::chrono::seconds(5);  // instance probe, per instance
   util::Duration shutdown_timeout = std::chrono::minutes(2);  // removing everything on Shutdown
+  // The instances' dead-man switch timeout (the provider installs the watcher); the
+  // heartbeat goes every cloud::HeartbeatInterval of it. Zero: no heartbeat.
+  std::chrono::seconds dead_man_timeout{0};
   metrics::RunnerMetrics* metrics = nullptr;  // optional; outlives the runner
 };
 
@@ -99,8 +104,10 @@ class FleetRunner {
   void Release(fleet::JobId job, bool instance_suspect = false);
 
   // Stops the threads, then removes every instance the provider lists for this fleet,
-  // bounded by options.shutdown_timeout. Idempotent. REQUIRES: no job holds a lease.
-  void Shutdown();
+  // bounded by options.shutdown_timeout. True when the provider then lists none.
+  // Idempotent (a second call answers at once). Leases still held are severed (their
+  // jobs end as runner_system_failure).
+  bool Shutdown();
 
   // A config reload: the live autoscaler obeys `settings` from its next turn on; the
   // instances stay (Autoscaler::UpdateSettings). A new policy kind starts with no history.
@@ -116,6 +123,7 @@ class FleetRunner {
     std::shared_ptr<connect::Connection> conn;
     util::Time last_probe{};
     util::Time last_notice_probe{};
+    util::Time last_heartbeat{};
   };
 
   void Loop();
@@ -127,6 +135,8 @@ class FleetRunner {
   void ProbeNotices(const std::string& id, const std::shared_ptr<connect::Connection>& conn);
   void ApplyDecisions(const fleet::Decisions& d);
   void RemoveLeftovers();
+  // REQUIRES: mu_ held. Marks instances the listing shows stopped for removal.
+  void RemoveStopped(const std::vector<cloud::InstanceInfo>& listing);
   void Collect();  // metrics collector
   void CountRemoval(const std::string& reason);
   void AccountInstanceTime(util::Time now);
@@ -143,10 +153,13 @@ class FleetRunner {
   std::map<std::string, cloud::InstanceState> listed_;  // last listing
   std::map<std::string, InstanceConn> conns_;            // ready (or readying) instances
   std::set<std::string> leftovers_;  // found on Start, removal not sent yet
+  std::set<std::string> stopped_;    // seen stopped, removal booked
+  util::CancelToken stop_;           // cancelled by Shutdown: ends commands on instances
   std::map<fleet::JobId, std::shared_ptr<Waiter>> waiters_;    // queued, no lease yet
   std::map<fleet::JobId, std::shared_ptr<util::CancelToken>> held_;  // leased
   std::map<fleet::JobId, std::string> held_on_;                       // leased: instance
   bool started_ = false, stopping_ = false, shut_down_ = false, wake_ = false;
+  bool removed_all_ = false;  // the last Shutdown left nothing listed
   util::Time accounted_at_{};
   int collector_id_ = 0;
   std::thread loop_, prober_;

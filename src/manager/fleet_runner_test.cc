@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <set>
+#include <functional>
 #include <thread>
+
+#include "cloud/dead_man_switch.h"
 
 #include "executor/instance/local_test_connection.h"
 #include "fleet/fake_provider.h"
@@ -26,6 +30,7 @@ class LockedProvider final : public cloud::Provider {
   std::atomic<bool> hang_increase{false};
   std::atomic<bool> boot_on_increase{true};
   std::atomic<int> decreases_before_deleted{1};  // deletes finish at the Nth removal request
+  std::atomic<bool> refuse_decrease{false};  // Decrease fails (a provider that cannot remove)
 
   util::Result<std::vector<cloud::InstanceInfo>> List() override {
     std::lock_guard<std::mutex> l(mu);
@@ -45,6 +50,7 @@ class LockedProvider final : public cloud::Provider {
   }
   util::Result<std::vector<std::string>> Decrease(const std::vector<std::string>& ids) override {
     std::lock_guard<std::mutex> l(mu);
+    if (refuse_decrease) return util::Status::PermissionDenied("fake: not allowed to terminate");
     auto r = fake.Decrease(ids);
     if (--decreases_before_deleted <= 0) fake.FinishDeletes();
     return r;
@@ -95,7 +101,8 @@ class FleetRunnerTest : public ::testing::Test {
   // One instance at most, so ids are predictable. The call timeout is generous: a loaded
   // machine (sanitizers, parallel tests) must not turn a slow answer into a failure.
   std::unique_ptr<FleetRunner> Make(fleet::AutoscalerSettings s = OneInstance(),
-                                    util::Duration call_timeout = std::chrono::seconds(3)) {
+                                    util::Duration call_timeout = std::chrono::seconds(3),
+                                    std::chrono::seconds dead_man = std::chrono::seconds(0)) {
     FleetOptions o;
     o.name = "fleet-test";
     o.short_token = "tok";
@@ -106,6 +113,7 @@ class FleetRunnerTest : public ::testing::Test {
     o.health_interval = 100ms;
     o.notice_interval = 100ms;
     o.shutdown_timeout = 5s;
+    o.dead_man_timeout = dead_man;
     o.connect = [this](const cloud::ConnectInfo& info) -> util::Result<std::shared_ptr<connect::Connection>> {
       auto c = std::make_shared<executor::testing::LocalTestConnection>();
       std::lock_guard<std::mutex> l(conns_mu_);
@@ -124,6 +132,15 @@ class FleetRunnerTest : public ::testing::Test {
   std::map<std::string, std::shared_ptr<executor::testing::LocalTestConnection>> conns_;
   std::set<std::string> impostors_;  // ids whose SSH handshake shows another host key
 };
+
+bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -343,6 +360,66 @@ TEST_F(FleetRunnerTest, ShutdownCountsARemovalItSendsAgainOnce) {
   EXPECT_EQ(decreases, 2);
   EXPECT_NE(reg.Render().find("spotrunner_fleet_removals_total{runner=\"tok\",fleet=\"fleet-s\",reason=\"shutdown\"} 1\n"),
             std::string::npos) << reg.Render();
+}
+
+// A stopped instance serves nothing but is still ours: it is removed (and replaced).
+TEST_F(FleetRunnerTest, StoppedInstanceIsRemovedNotTreatedAsGone) {
+  fleet::AutoscalerSettings s = OneInstance();
+  s.base.idle_count = 1;
+  s.base.idle_time = std::chrono::minutes(20);
+  auto f = Make(s);
+  f->Start();
+  ASSERT_TRUE(WaitFor([&] { return f->Snapshot().idle == 1; }, 10s));
+  {
+    std::lock_guard<std::mutex> l(provider_->mu);
+    provider_->fake.live.at("f-001").state = cloud::InstanceState::kStopped;
+  }
+  EXPECT_TRUE(WaitFor([&] { return Contains(provider_->Calls(), "decrease f-001"); }, 10s))
+      << ::testing::PrintToString(provider_->Calls());
+  // Capacity comes back on a fresh instance.
+  EXPECT_TRUE(WaitFor([&] { return f->Snapshot().idle == 1 && provider_->Live() == 1; }, 10s));
+  f->Shutdown();
+  EXPECT_EQ(provider_->Live(), 0u);
+}
+
+// The dead-man switch's heartbeat reaches every ready instance over its connection (the
+// test's connections run commands on this host, where the environment names the file).
+TEST_F(FleetRunnerTest, HeartbeatGoesToReadyInstances) {
+  testutil::TempDir dir;
+  const std::string file = (dir.path() / "heartbeat").string();
+  setenv(cloud::kHeartbeatFileEnv, file.c_str(), 1);
+  fleet::AutoscalerSettings s = OneInstance();
+  s.base.idle_count = 1;
+  s.base.idle_time = std::chrono::minutes(20);
+  auto f = Make(s, std::chrono::seconds(3), std::chrono::seconds(4));  // every second
+  f->Start();
+  EXPECT_TRUE(WaitFor([&] { return std::filesystem::exists(file); }, 10s));
+  auto first = std::filesystem::last_write_time(file);
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_GT(std::filesystem::last_write_time(file), first);
+  f->Shutdown();
+  unsetenv(cloud::kHeartbeatFileEnv);
+}
+
+// A provider that refuses every removal: Shutdown ends within its budget and says so.
+TEST_F(FleetRunnerTest, ShutdownThatCannotRemoveEndsWithinItsBudgetAndSaysSo) {
+  fleet::AutoscalerSettings s = OneInstance();
+  s.base.idle_count = 1;
+  s.base.idle_time = std::chrono::minutes(20);
+  auto f = Make(s);
+  f->Start();
+  ASSERT_TRUE(WaitFor([&] { return f->Snapshot().idle == 1; }, 10s));
+  provider_->refuse_decrease = true;
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(f->Shutdown());
+  auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(took, 4s);  // the whole budget was tried (5 s)
+  EXPECT_LT(took, 10s);
+  EXPECT_FALSE(f->Shutdown());  // idempotent
+  EXPECT_EQ(provider_->Live(), 1u);
+  provider_->refuse_decrease = false;
+  std::lock_guard<std::mutex> l(provider_->mu);
+  provider_->fake.live.clear();
 }
 
 }  // namespace

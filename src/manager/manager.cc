@@ -35,6 +35,7 @@ Manager::Manager(ManagerOptions options, util::Clock& clock)
 Manager::~Manager() {
   StopForceful();
   Wait();
+  JoinEverything();
   if (collector_id_) registry_.RemoveCollector(collector_id_);
 }
 
@@ -99,7 +100,14 @@ void Manager::StartEntry(const std::shared_ptr<Entry>& e) {
   std::lock_guard<std::mutex> l(mu_);
   e->client = std::move(client);
   e->fleet = std::move(fleet);
-  for (int i = 0; i < pollers; ++i) e->pollers.emplace_back([this, e] { PollLoop(e); });
+  for (int i = 0; i < pollers; ++i) {
+    e->pollers.emplace_back([this, e] {
+      PollLoop(e);
+      std::lock_guard<std::mutex> done(mu_);
+      ++e->pollers_exited;  // Wait joins it without blocking (see manager_shutdown.cc)
+      cv_.notify_all();
+    });
+  }
 }
 
 bool Manager::TakeSlot(Entry& e, std::unique_lock<std::mutex>& l) {
@@ -270,56 +278,13 @@ void Manager::StopForceful() {
     std::lock_guard<std::mutex> l(mu_);
     if (!forceful_ && !jobs_.empty()) spdlog::warn("Aborting {} running job(s)", jobs_.size());
     stopping_ = true;
+    if (!forceful_) forceful_at_ = std::chrono::steady_clock::now();
     forceful_ = true;
     AbortPollsLocked();
     for (auto& [id, j] : jobs_) jobs.push_back(j);
   }
   cv_.notify_all();
   for (auto& j : jobs) j->interrupt.Cancel("runner is shutting down");
-}
-
-void Manager::Wait() {
-  {
-    std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return stopping_; });
-  }
-  if (watcher_.joinable()) watcher_.join();
-  // Removed entries finish retiring (their jobs end, their fleets are removed). A Reload
-  // under way finishes first; none adds a retirer or an entry once stopping_ is set.
-  std::vector<std::thread> retirers;
-  {
-    std::lock_guard<std::mutex> one_at_a_time(reload_mu_);
-    std::lock_guard<std::mutex> l(mu_);
-    retirers.swap(retirers_);
-  }
-  for (auto& t : retirers) t.join();
-  std::vector<std::shared_ptr<Entry>> entries;
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    entries = entries_;
-  }
-  for (auto& e : entries) {
-    for (auto& t : e->pollers) {
-      if (t.joinable()) t.join();
-    }
-  }
-  // Pollers are gone, so no job starts any more: wait for the running ones.
-  for (;;) {
-    std::shared_ptr<RunningJob> j;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      if (jobs_.empty()) break;
-      j = jobs_.begin()->second;
-      jobs_.erase(jobs_.begin());
-    }
-    if (j->thread.joinable()) j->thread.join();
-  }
-  // No job holds a lease any more: remove every instance of every fleet.
-  for (auto& e : entries) {
-    if (e->fleet) e->fleet->Shutdown();
-  }
-  metrics_server_.Stop();
-  metrics_port_ = 0;
 }
 
 ManagerStats Manager::stats() const {

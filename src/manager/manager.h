@@ -8,6 +8,7 @@
 // (preemptive mode), their jobs wait for an instance lease, and Wait removes every
 // instance of every fleet before it returns. Metrics (gitlab-runner's names plus the
 // fleets') are served on listen_address. Thread-safe: Stop/Reload may come from a signal thread.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -41,6 +42,9 @@ struct ManagerOptions {
   // function ::connect in files that include <sys/socket.h>).
   std::shared_ptr<const FleetSeams> fleet_seams;
   util::Duration fleet_tick = std::chrono::seconds(1);
+  // Each fleet's budget for removing its instances when the manager stops, counted from
+  // the moment removal starts (never cut short by the time jobs took before).
+  util::Duration fleet_removal_timeout = std::chrono::minutes(2);
   // Overrides config.toml's listen_address when set (tests: "127.0.0.1:0").
   std::string listen_address;
 };
@@ -63,14 +67,25 @@ class Manager {
   // and starts polling. Fails (and starts nothing) when the config does not load.
   util::Status Start();
 
-  // Blocks until the manager was stopped and every job has ended.
+  // Blocks until the manager was stopped, its jobs have ended and every fleet was removed
+  // (manager_shutdown.cc): jobs first (after StopForceful, aborted jobs get config.toml's
+  // shutdown_timeout, then they are abandoned), then every fleet at once, each within
+  // fleet_removal_timeout, until its provider lists none of its instances. Job requests
+  // still in flight (a long poll) are not waited for: threads_left() says so.
   void Wait();
+  // After Wait: job requests or jobs whose threads still run (abandoned). The destructor
+  // joins them; a process that exits may leave them (nothing of the fleets is left).
+  int threads_left() const;
+  // After Wait: false when a fleet could not remove every instance (logged by id).
+  bool fleets_removed() const;
 
   // SIGQUIT: stop taking jobs; running jobs finish.
   void StopGraceful();
   // SIGTERM/SIGINT: stop taking jobs; running jobs are aborted and reported to GitLab as
   // runner_system_failure.
   void StopForceful();
+  // A second SIGTERM: stop waiting for aborted jobs; remove the fleets now.
+  void AbandonJobs();
   // SIGHUP (and a changed config file): re-read config.toml. Entries that were added start
   // polling, removed ones stop; running jobs keep the settings they started with. An
   // autoscaled entry that was removed retires: its fleet takes no new jobs, its running
@@ -112,6 +127,11 @@ class Manager {
   void AbortPollsLocked();
   void ReapFinished();
   bool stopping() const;
+  // Shutdown phases (manager_shutdown.cc).
+  void WaitForJobs();
+  void RemoveFleets(const std::vector<std::shared_ptr<Entry>>& entries);
+  void JoinExitedPollers(const std::vector<std::shared_ptr<Entry>>& entries, std::chrono::milliseconds patience);
+  void JoinEverything();
 
   ManagerOptions options_;
   util::Clock& clock_;
@@ -127,6 +147,11 @@ class Manager {
   int running_ = 0;
   bool stopping_ = false;
   bool forceful_ = false;
+  std::chrono::steady_clock::time_point forceful_at_{};
+  bool abandon_jobs_ = false;
+  bool waited_ = false;         // Wait ran to its end
+  int threads_left_ = 0;
+  bool fleets_removed_ = true;
   ManagerStats stats_;
   std::thread watcher_;
   std::vector<std::thread> retirers_;  // RetireEntry threads, joined by Wait

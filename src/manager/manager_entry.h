@@ -31,6 +31,7 @@ struct Manager::Entry {
   // fleet (the new fleet would take that one's instances for its own leftovers).
   std::shared_ptr<Entry> waits_for;
   std::vector<std::thread> pollers;
+  int pollers_exited = 0;  // pollers whose loop returned (joining them will not block)
   std::unique_ptr<FleetRunner> fleet;  // autoscaled entries; set before the pollers start
 };
 

@@ -51,7 +51,13 @@ util::Result<std::unique_ptr<FleetRunner>> Manager::StartFleet(const config::Run
   auto settings = FleetSettingsFor(cfg);
   if (!settings.ok()) return settings.status();
   const FleetSeams* seams = options_.fleet_seams.get();
-  auto provider = seams && seams->provider ? seams->provider(cfg) : DefaultProvider(cfg);
+  std::string manager_id;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    manager_id = system_id_;
+  }
+  // The manager's system_id keeps its instances apart from other managers' of this config.
+  auto provider = seams && seams->provider ? seams->provider(cfg) : DefaultProvider(cfg, manager_id);
   if (!provider.ok()) return provider.status();
   FleetOptions fo;
   fo.name = cfg.name;
@@ -61,6 +67,8 @@ util::Result<std::unique_ptr<FleetRunner>> Manager::StartFleet(const config::Run
   fo.connect = seams && seams->connect ? seams->connect : DefaultConnectionFactory(cfg.autoscaler.connector);
   fo.ready_command = cfg.autoscaler.instance_ready_command;
   fo.tick = options_.fleet_tick;
+  fo.shutdown_timeout = options_.fleet_removal_timeout;
+  fo.dead_man_timeout = std::chrono::duration_cast<std::chrono::seconds>(cfg.autoscaler.dead_man_switch_timeout);
   fo.metrics = &metrics_;
   auto fleet = std::make_unique<FleetRunner>(std::move(fo), clock_);
   fleet->Start();

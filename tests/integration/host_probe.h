@@ -3,10 +3,13 @@
 // namespaces of a local fleet, and a bounded wait for a condition.
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace itest {
 
@@ -25,6 +28,19 @@ inline int Namespaces(const std::string& fleet) {
   int n = 0;
   for (size_t i = out.find(prefix); i != std::string::npos; i = out.find(prefix, i + 1)) ++n;
   return n;
+}
+
+// The names of the local fleet `fleet`'s network namespaces, sorted: "sr-<fleet>-<n>", or
+// "sr-<fleet>-<m>-<n>" for a manager's fleet (<m>: a hash of its system_id).
+inline std::vector<std::string> FleetNamespaceNames(const std::string& fleet) {
+  std::vector<std::string> out;
+  std::istringstream in(Sh("ip netns list"));
+  for (std::string line; std::getline(in, line);) {
+    std::string name = line.substr(0, line.find(' '));
+    if (name.rfind("sr-" + fleet + "-", 0) == 0) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // Polls `pred` every 100 ms for at most `limit`; its last answer.

@@ -1,10 +1,13 @@
-// A container that a killed runner left behind (it carries the runner's labels) is removed
-// when `spotrunner run` starts again, before any job runs; other containers are kept.
+// A container that a killed runner left behind (it carries the runner's labels and its
+// manager's system_id) is removed when `spotrunner run` starts again, before any job runs;
+// other runners' containers, and those of another manager of the same runner (a copy of
+// config.toml elsewhere, another system_id) on the same Engine, are kept.
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "config/parse.h"
+#include "config/system_id.h"
 #include "gitlab/token.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/host_probe.h"
@@ -33,11 +36,19 @@ TEST(RunDockerLeftoversTest, RunRemovesWhatAKilledRunnerLeft) {
   auto loaded = config::LoadConfigFile(h.config_path());
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   std::string short_token = gitlab::ShortToken(loaded->config.runners.at(0).token);
+  auto system_id = config::LoadOrCreateSystemId(h.config_path());  // what `run` will use
+  ASSERT_TRUE(system_id.ok()) << system_id.status().ToString();
 
   std::string ours = "sr-itest-leftover-" + std::to_string(getpid());
   std::string other = "sr-itest-other-runner-" + std::to_string(getpid());
+  std::string other_manager = "sr-itest-other-manager-" + std::to_string(getpid());
   std::string answer = CreateContainer(ours, "{\"com.spotrunner.managed\":\"true\","
+                                             "\"com.spotrunner.runner.system_id\":\"" + *system_id + "\","
                                              "\"com.spotrunner.runner.short_token\":\"" + short_token + "\"}");
+  ASSERT_NE(answer.find("\"Id\""), std::string::npos) << answer;
+  answer = CreateContainer(other_manager, "{\"com.spotrunner.managed\":\"true\","
+                                          "\"com.spotrunner.runner.system_id\":\"r_otherManager\","
+                                          "\"com.spotrunner.runner.short_token\":\"" + short_token + "\"}");
   ASSERT_NE(answer.find("\"Id\""), std::string::npos) << answer;
   answer = CreateContainer(other, "{\"com.spotrunner.managed\":\"true\","
                                   "\"com.spotrunner.runner.short_token\":\"not-ours-1\"}");
@@ -49,7 +60,11 @@ TEST(RunDockerLeftoversTest, RunRemovesWhatAKilledRunnerLeft) {
   while (ContainerExists(ours) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
   EXPECT_FALSE(ContainerExists(ours)) << testutil::ReadFile(h.dir() / "run.log");
   EXPECT_TRUE(ContainerExists(other)) << "a container of another runner was removed";
+  EXPECT_TRUE(ContainerExists(other_manager)) << "a container of another manager of this runner was removed";
   Sh("curl -s -X DELETE --unix-socket /var/run/docker.sock 'http://localhost/containers/" + other + "?force=1'");
+  Sh("curl -s -X DELETE --unix-socket /var/run/docker.sock 'http://localhost/containers/" + other_manager +
+     "?force=1'");
+  Sh("curl -s -X DELETE --unix-socket /var/run/docker.sock 'http://localhost/containers/" + ours + "?force=1'");
   p.Signal(SIGQUIT);
   EXPECT_TRUE(p.WaitExit(15s).has_value());
 }

@@ -57,8 +57,7 @@ class RunFleetReloadTest : public ::testing::Test {
     }
     EXPECT_EQ(Namespaces(fleet_), 0) << Sh("ip netns list");
     // Safety net for a failed test: nothing of this fleet may outlive it.
-    for (int n = 1; n < 10 && Namespaces(fleet_) > 0; ++n) {
-      std::string ns = "sr-" + fleet_ + "-" + std::to_string(n);
+    for (const std::string& ns : FleetNamespaceNames(fleet_)) {
       Sh("for p in $(ip netns pids " + ns + " 2>/dev/null); do kill -9 $p; done; ip netns delete " + ns + " 2>/dev/null");
     }
     h_.reset();
@@ -116,7 +115,7 @@ TEST_F(RunFleetReloadTest, RemovedEntryLetsItsJobFinishThenRemovesItsInstances) 
 
 TEST_F(RunFleetReloadTest, RaisedIdleCountAddsASecondIdleInstance) {
   ASSERT_TRUE(WaitUntil([&] { return Namespaces(fleet_) == 1; }, 30s)) << Log();
-  std::string first = Sh("ip netns list | grep -o 'sr-" + fleet_ + "-[0-9]*'");
+  std::string first = FleetNamespaceNames(fleet_).at(0);
   std::string text = testutil::ReadFile(h_->config_path());
   auto pos = text.find("idle_count = 1");
   ASSERT_NE(pos, std::string::npos) << text;
@@ -125,7 +124,7 @@ TEST_F(RunFleetReloadTest, RaisedIdleCountAddsASecondIdleInstance) {
   p_->Signal(SIGHUP);
   EXPECT_TRUE(WaitUntil([&] { return Namespaces(fleet_) == 2; }, 30s)) << Sh("ip netns list") << Log();
   // The first instance stayed (not recreated), and the fleet keeps two, not more.
-  EXPECT_NE(Sh("ip netns list").find(first.substr(0, first.find('\n'))), std::string::npos);
+  EXPECT_NE(Sh("ip netns list").find(first), std::string::npos);
   std::this_thread::sleep_for(2s);
   EXPECT_EQ(Namespaces(fleet_), 2);
   EXPECT_TRUE(Running());

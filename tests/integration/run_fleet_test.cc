@@ -68,7 +68,7 @@ class RunFleetTest : public ::testing::Test {
     EXPECT_EQ(Namespaces(fleet_), 0) << Sh("ip netns list");
     // Safety net for a failed test: nothing of this fleet may outlive it.
     if (Namespaces(fleet_) > 0) {
-      for (int n = 1; n < 10; ++n) KillInstance("sr-" + fleet_ + "-" + std::to_string(n));
+      for (const auto& ns : FleetNamespaceNames(fleet_)) KillInstance(ns);
     }
   }
 
@@ -128,7 +128,8 @@ TEST_F(RunFleetTest, InstanceKilledUnderARunningJobFailsItAsSystemFailure) {
     return j.ok() && j->trace.find("started-long-job") != std::string::npos;
   }, 120s));
   auto t0 = std::chrono::steady_clock::now();
-  KillInstance("sr-" + fleet_ + "-1");
+  ASSERT_EQ(FleetNamespaceNames(fleet_).size(), 1u) << Sh("ip netns list");
+  KillInstance(FleetNamespaceNames(fleet_)[0]);
   auto job = h_->Wait(id, 60);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 30s);
   EXPECT_EQ(job.state, JobState::kFailed) << job.trace;
@@ -158,7 +159,7 @@ TEST_F(RunFleetTest, RestartedManagerRemovesWhatAKilledOneLeft) {
   // The leftover's processes (its sshd, the lost job's sleep) must not survive the restart.
   std::vector<int> old_pids;
   {
-    std::istringstream in(Sh("ip netns pids sr-" + fleet_ + "-1"));
+    std::istringstream in(Sh("ip netns pids " + FleetNamespaceNames(fleet_).at(0)));
     for (int pid; in >> pid;) old_pids.push_back(pid);
   }
   ASSERT_FALSE(old_pids.empty());

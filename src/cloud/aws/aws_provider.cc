@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cloud/aws/dead_man_user_data.h"
 #include "cloud/aws/interruption_probe.h"
 #include "cloud/aws/tags.h"
 #include "cloud/aws/user_data.h"
@@ -30,7 +31,8 @@ InstanceState StateFromEc2(const std::string& state) {
   if (state == "pending") return InstanceState::kCreating;
   if (state == "running") return InstanceState::kRunning;
   if (state == "terminated") return InstanceState::kDeleted;
-  return InstanceState::kDeleting;  // shutting-down, stopping, stopped
+  if (state == "stopping" || state == "stopped") return InstanceState::kStopped;  // terminated by the manager
+  return InstanceState::kDeleting;  // shutting-down
 }
 
 util::Result<ConnectInfo> ConnectInfoFor(const Ec2Instance& i, const AwsSettings& s, const std::string& key_pem) {
@@ -55,6 +57,8 @@ AwsProvider::AwsProvider(AwsProviderOptions options, Ec2Client& ec2, const util:
     : options_(std::move(options)), ec2_(ec2), clock_(clock), rng_(options_.seed) {
   const AwsSettings& s = options_.settings;
   auto user_data = BuildUserData(s.ssh_user, options_.ssh_public_key, options_.user_data_part);
+  if (user_data.ok() && s.dead_man_timeout.count() > 0)
+    user_data = WithDeadManSwitch(*user_data, s.ssh_user, s.dead_man_timeout);
   if (user_data.ok()) user_data_base64_ = user_data->empty() ? "" : Base64(*user_data);
   else user_data_error_ = user_data.status();
   for (const auto& type : s.instance_types) {
@@ -72,6 +76,7 @@ std::map<std::string, std::string> AwsProvider::LaunchTags(const std::string& ma
   std::map<std::string, std::string> tags = options_.settings.tags;
   tags["Name"] = options_.settings.fleet_name;
   tags[kFleetTag] = options_.settings.fleet_name;
+  if (!options_.settings.manager_id.empty()) tags[kManagerTag] = options_.settings.manager_id;
   tags[kMarketTag] = market;
   return tags;
 }
@@ -127,6 +132,8 @@ util::Result<int> AwsProvider::LaunchRound(int n, bool spot) {
     r.metadata_http_tokens = s.metadata_token;
     r.tags = LaunchTags(spot ? "spot" : "on-demand");
     r.client_token = NextClientToken();
+    // The dead-man switch powers the instance off; that must end it, not keep it stopped.
+    r.shutdown_behavior = "terminate";
     auto launched = ec2_.RunInstances(r);
     if (launched.ok()) {
       Remember(*launched);
@@ -217,19 +224,24 @@ util::Status AwsProvider::Refresh(bool force) {
   // Forced refreshes (Connect to an instance not seen running yet) are limited too, so the
   // calls per minute stay bounded however many instances boot at once.
   bool expecting = !noticed_.empty();
-  for (const auto& [id, i] : instances_) expecting = expecting || (i.state != "running" && i.state != "stopped");
+  for (const auto& [id, i] : instances_) expecting = expecting || i.state != "running";
   util::Duration interval = expecting || force
                                 ? std::min(options_.min_list_interval, options_.list_interval_when_expecting)
                                 : options_.min_list_interval;
   if (listed_once_ && now - last_list_ < interval) return util::Status::Ok();
-  auto found = ec2_.DescribeInstances(
-      {{"tag:" + std::string(kFleetTag), {options_.settings.fleet_name}},
-       {"instance-state-name", {"pending", "running", "shutting-down", "stopping", "stopped", "terminated"}}});
+  const std::string& manager = options_.settings.manager_id;
+  std::vector<Filter> filters = {
+      {"tag:" + std::string(kFleetTag), {options_.settings.fleet_name}},
+      {"instance-state-name", {"pending", "running", "shutting-down", "stopping", "stopped", "terminated"}}};
+  if (!manager.empty()) filters.push_back({"tag:" + std::string(kManagerTag), {manager}});
+  auto found = ec2_.DescribeInstances(filters);
   if (!found.ok()) return found.status();
   std::map<std::string, Ec2Instance> fresh;
   for (auto& i : *found) {
     auto it = i.tags.find(kFleetTag);
     if (it == i.tags.end() || it->second != options_.settings.fleet_name) continue;  // never touch others'
+    auto m = i.tags.find(kManagerTag);
+    if (!manager.empty() && (m == i.tags.end() || m->second != manager)) continue;  // another manager's
     fresh[i.id] = i;
   }
   for (const auto& [id, old] : instances_) {

@@ -108,6 +108,24 @@ struct Harness {
   AwsProvider provider;
 };
 
+// Standard base64 back to bytes (the user data as EC2 would hand it to the instance).
+std::string DecodeBase64ForTest(const std::string& in) {
+  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int bits = 0, value = 0;
+  for (char c : in) {
+    size_t v = kAlphabet.find(c);
+    if (v == std::string::npos) continue;  // padding
+    value = (value << 6) | static_cast<int>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((value >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
 AwsSettings SpotSettings() {
   AwsSettings s;
   s.fleet_name = "fleet-a";
@@ -291,6 +309,71 @@ TEST(AwsProviderTest, ProbeOutputWithANoticeQueuesItAndListsSoonerUntilTheInstan
   h.clock.Advance(std::chrono::seconds(2));
   ASSERT_OK(h.provider.List());
   EXPECT_EQ(h.server.count("DescribeInstances"), 2);  // a noticed instance is about to change
+}
+
+// Two managers of one config.toml: each launches with its system_id in kManagerTag (the
+// fleet tag stays, as documented) and lists, adopts and removes only its own instances.
+TEST(AwsProviderTest, ManagerTagKeepsTwoManagersOfOneFleetApart) {
+  AwsSettings s = SpotSettings();
+  s.manager_id = "s_aaaaaaaaaaaa";
+  Harness h(s);
+  EXPECT_EQ(h.provider.LaunchTags("spot").at(kManagerTag), "s_aaaaaaaaaaaa");
+  EXPECT_EQ(h.provider.LaunchTags("spot").at(kFleetTag), "fleet-a");
+  h.ec2.instances["i-mine"] = FakeInstance{"running", "c5.large", "subnet-a", "",
+                                           {{kFleetTag, "fleet-a"}, {kManagerTag, "s_aaaaaaaaaaaa"}}};
+  h.ec2.instances["i-theirs"] = FakeInstance{"running", "c5.large", "subnet-a", "",
+                                             {{kFleetTag, "fleet-a"}, {kManagerTag, "s_bbbbbbbbbbbb"}}};
+  h.ec2.instances["i-untagged-manager"] = FakeInstance{"running", "c5.large", "subnet-a", "", {{kFleetTag, "fleet-a"}}};
+  auto list = h.provider.List();
+  ASSERT_OK(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].id, "i-mine");
+  auto describe = h.server.requests().at(0);
+  EXPECT_EQ(describe.Param("Filter.1.Name"), "tag:spotrunner:fleet");
+  EXPECT_EQ(describe.Param("Filter.3.Name"), "tag:spotrunner:manager");
+  EXPECT_EQ(describe.Param("Filter.3.Value.1"), "s_aaaaaaaaaaaa");
+  ASSERT_OK(h.provider.Decrease({"i-mine", "i-theirs"}));
+  EXPECT_EQ(h.ec2.instances["i-theirs"].state, "running");
+  EXPECT_EQ(h.ec2.instances["i-mine"].state, "shutting-down");
+  // Launches carry both tags and ask EC2 to terminate on a power-off from inside.
+  ASSERT_OK(h.provider.Increase(1));
+  QueryRequest run;
+  for (const auto& r : h.server.requests())
+    if (r.action == "RunInstances") run = r;
+  EXPECT_EQ(run.Param("InstanceInitiatedShutdownBehavior"), "terminate");
+  std::map<std::string, std::string> tags;
+  for (int t = 1; !run.Param("TagSpecification.1.Tag." + std::to_string(t) + ".Key").empty(); ++t)
+    tags[run.Param("TagSpecification.1.Tag." + std::to_string(t) + ".Key")] =
+        run.Param("TagSpecification.1.Tag." + std::to_string(t) + ".Value");
+  EXPECT_EQ(tags[kManagerTag], "s_aaaaaaaaaaaa");
+  EXPECT_EQ(tags[kFleetTag], "fleet-a");
+}
+
+// A stopped instance is listed as kStopped (to be removed), and Decrease terminates it.
+TEST(AwsProviderTest, StoppedInstancesAreListedAsStoppedAndTerminated) {
+  Harness h(SpotSettings());
+  h.ec2.instances["i-stopped"] = FakeInstance{"stopped", "c5.large", "subnet-a", "", {{kFleetTag, "fleet-a"}}};
+  h.ec2.instances["i-stopping"] = FakeInstance{"stopping", "c5.large", "subnet-a", "", {{kFleetTag, "fleet-a"}}};
+  auto list = h.provider.List();
+  ASSERT_OK(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].state, InstanceState::kStopped);
+  EXPECT_EQ((*list)[1].state, InstanceState::kStopped);
+  ASSERT_OK(h.provider.Decrease({"i-stopped"}));
+  EXPECT_EQ(h.ec2.instances["i-stopped"].state, "shutting-down");
+}
+
+// With a dead-man switch, the user data carries the watcher next to the SSH key.
+TEST(AwsProviderTest, DeadManSwitchGoesIntoTheUserData) {
+  AwsSettings s = SpotSettings();
+  s.ssh_user = "ubuntu";
+  s.dead_man_timeout = std::chrono::seconds(1800);
+  Harness h(s);
+  std::string ud = DecodeBase64ForTest(h.provider.UserDataBase64());
+  EXPECT_NE(ud.find("ssh-ed25519 AAAA test"), std::string::npos) << ud;
+  EXPECT_NE(ud.find("SPOTRUNNER_DEAD_MAN_TIMEOUT=1800"), std::string::npos) << ud;
+  EXPECT_NE(ud.find("spotrunner-dead-man-switch.service"), std::string::npos) << ud;
+  EXPECT_NE(ud.find("chown 'ubuntu'"), std::string::npos) << ud;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 // Unknown amazonec2-* options are refused with their name; options that only matter to
 // docker-machine's own provisioning (amazonec2-monitoring, -retries...) are accepted and
 // ignored. Plain copyable data.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -27,6 +28,11 @@ struct AwsSettings {
   std::string endpoint;                       // EC2 endpoint URL override ("" = AWS)
   std::string autoscaling_endpoint;           // Auto Scaling endpoint override ("" = AWS)
   std::string fleet_name;                     // value of the ownership tag (defaults per runner)
+  // The manager's system_id (the kManagerTag value); "" = no manager tag (fleet tag only).
+  std::string manager_id;
+  // Dead-man switch: an instance that has not heard from its manager this long shuts
+  // itself down (user data installs the watcher). Zero = none.
+  std::chrono::seconds dead_man_timeout{0};
   std::vector<std::string> instance_types = {"t3.medium"};  // tried in order
   std::vector<std::string> subnet_ids;        // one per zone; empty = the default VPC's
   std::vector<std::string> zones;             // "eu-west-1a"; used when no subnet is given

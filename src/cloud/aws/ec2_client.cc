@@ -97,6 +97,7 @@ QueryParams RunInstancesParams(const RunInstancesRequest& r) {
     p.emplace_back("BlockDeviceMapping.1.Ebs.DeleteOnTermination", "true");
   }
   if (!r.metadata_http_tokens.empty()) p.emplace_back("MetadataOptions.HttpTokens", r.metadata_http_tokens);
+  if (!r.shutdown_behavior.empty()) p.emplace_back("InstanceInitiatedShutdownBehavior", r.shutdown_behavior);
   AddTagSpecs(p, r.tags, {"instance", "volume"});
   if (!r.client_token.empty()) p.emplace_back("ClientToken", r.client_token);
   return p;

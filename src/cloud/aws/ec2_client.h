@@ -50,6 +50,8 @@ struct RunInstancesRequest {
   std::string metadata_http_tokens;  // "required" | "optional" | ""
   std::map<std::string, std::string> tags;  // on the instance and its volumes, at launch
   std::string client_token;  // idempotency; required by the provider
+  // What a shutdown from inside the instance does: "terminate" | "stop" | "" (EC2's: stop).
+  std::string shutdown_behavior;
 };
 
 struct FleetOverride {

@@ -69,7 +69,10 @@ LocalProvider::~LocalProvider() = default;
 util::Result<std::unique_ptr<LocalProvider>> LocalProvider::Create(const LocalOptions& in, const util::Clock& clock) {
   LocalOptions o = in;
   if (o.fleet.empty()) return util::Status::InvalidArgument("local provider: no fleet name");
-  if (o.state_dir.empty()) o.state_dir = "/var/lib/spotrunner/local/" + o.fleet;
+  if (o.state_dir.empty()) {
+    o.state_dir = "/var/lib/spotrunner/local/" + o.fleet;
+    if (!o.manager.empty()) o.state_dir += "/" + o.manager;  // one per manager of the fleet
+  }
   std::error_code ec;
   fs::create_directories(o.state_dir, ec);
   if (ec) return util::Status::IOError("local provider: state dir " + o.state_dir + ": " + ec.message());
@@ -148,6 +151,14 @@ util::Result<int> LocalProvider::Increase(int n) {
       if (present.empty()) net.DeleteBridge();
       return util::Status::Unavailable(st.message());
     }
+    if (opts_.dead_man_timeout.count() > 0) {
+      if (auto w = net.StartWatcher(net.InstanceId(idx), opts_.dead_man_timeout); !w.ok()) {
+        (void)net.DeleteInstance(net.InstanceId(idx));  // an instance without its switch could outlive us
+        if (granted > 0) break;
+        if (present.empty()) net.DeleteBridge();
+        return util::Status::Unavailable(w.message());
+      }
+    }
     spdlog::info("local fleet {}: launched {} at {}", opts_.fleet, net.InstanceId(idx), net.Address(idx));
     ++granted;
     std::ofstream(hint_path, std::ios::trunc) << idx % 253 + 1 << "\n";
@@ -224,6 +235,10 @@ util::Status LocalProvider::SetHostKey(const std::string& id, const std::string&
     return util::Status::InvalidArgument("local fleet " + opts_.fleet + ": the host key for " + id +
                                          " is not a readable unencrypted private key");
   return net.ReplaceHostKey(id, private_pem);
+}
+
+util::Status LocalProvider::StartDeadManSwitch(const std::string& id, std::chrono::seconds timeout) {
+  return impl_->net.StartWatcher(id, timeout);
 }
 
 std::vector<ProviderEvent> LocalProvider::TakeEvents() {

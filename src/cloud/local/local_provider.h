@@ -3,13 +3,21 @@
 // this host, so the whole autoscaling path (launch, boot, SSH, docker over SSH, removal,
 // adoption after a restart) runs for real without a cloud. Needs root, iproute2, sshd.
 //
-// One instance = netns "sr-<fleet>-<n>" with one veth ("eth0") into a bridge the provider
+// One instance = netns "sr-<fleet>-<n>" ("sr-<fleet>-<m>-<n>" when the options name a
+// manager: <m> is a short hash of its system_id) with one veth ("eth0") into a bridge the provider
 // creates (fixed MAC, address .1 of the fleet's /24), address .<n+1>, and its own sshd
 // listening on that address with a host key generated for that instance (Connect()
 // hands out its public half: the only key the manager accepts) and the fleet's authorized key. The names are
 // the tags: List() finds this fleet's namespaces after a restart and ignores the others.
 // State (keys, sshd configs, launch times) lives in `state_dir`; a second provider on the
 // same options and state dir adopts the instances. The bridge goes with the last instance.
+// Two managers on one config.toml name their instances, bridge, subnet and default state
+// dir after their own system_id, so neither lists (removes, adopts) the other's.
+//
+// Dead-man switch (cloud/dead_man_switch.h): with a timeout, each instance starts a watcher
+// in its namespace that removes the instance (its processes, namespace and state files)
+// when the manager has not touched its heartbeat file (<state_dir>/<id>.heartbeat, which
+// the instance's sshd names in the session environment) for that long.
 //
 // A namespace shares the host's filesystem, so an instance's /var/run/docker.sock is the
 // host's docker socket.
@@ -37,6 +45,11 @@ struct LocalOptions {
   // SetAuthorizedKeys (the EC2 emulator installs those of an instance's user data), and
   // Connect() carries no key.
   bool instance_keys = false;
+  // The manager's system_id: separates the fleets of managers sharing one config.toml.
+  // "" = none (names as above without <m>).
+  std::string manager;
+  // Dead-man switch timeout started with every instance; zero = none.
+  std::chrono::seconds dead_man_timeout{0};
 };
 
 // Parses [runners.autoscaler.plugin_config] JSON: {"name"|"fleet", "subnet", "bridge",
@@ -70,6 +83,9 @@ class LocalProvider final : public Provider {
   // Connect() answers carry its public half. kNotFound, kInvalidArgument for an unreadable
   // key, kIOError/kUnavailable when the key cannot be written or sshd not restarted.
   util::Status SetHostKey(const std::string& id, const std::string& private_pem);
+  // Starts the dead-man switch watcher of instance `id` (the EC2 emulator: when the user
+  // data of the instance asks for one). kNotFound for an id that is not a present instance.
+  util::Status StartDeadManSwitch(const std::string& id, std::chrono::seconds timeout);
 
   const LocalOptions& options() const { return opts_; }
 

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cloud/dead_man_switch.h"
 #include "cloud/local/host_command.h"
 
 namespace cloud::local {
@@ -62,7 +63,13 @@ void KillNamespaceProcesses(uint64_t ino) {
 
 FleetNet::FleetNet(const LocalOptions& o)
     : fleet_(o.fleet), state_dir_(o.state_dir), instance_keys_(o.instance_keys) {
-  uint32_t h = Fnv(o.fleet);
+  // Another manager of the same fleet gets other names, bridge, subnet and MACs.
+  if (!o.manager.empty()) {
+    char m[16];
+    std::snprintf(m, sizeof(m), "%06x", Fnv(o.manager) & 0xffffff);
+    manager_hex_ = m;
+  }
+  uint32_t h = Fnv(manager_hex_.empty() ? o.fleet : o.fleet + "/" + manager_hex_);
   char hex[16];
   std::snprintf(hex, sizeof(hex), "%06x", h & 0xffffff);
   hex_ = hex;
@@ -101,10 +108,14 @@ std::string FleetNet::AuthorizedKeysPath(const std::string& id) const {
   return instance_keys_ ? StatePath(id + ".authorized_keys") : StatePath("authorized_keys");
 }
 
-std::string FleetNet::InstanceId(int n) const { return "sr-" + fleet_ + "-" + std::to_string(n); }
+std::string FleetNet::IdPrefix() const {
+  return "sr-" + fleet_ + "-" + (manager_hex_.empty() ? "" : manager_hex_ + "-");
+}
+
+std::string FleetNet::InstanceId(int n) const { return IdPrefix() + std::to_string(n); }
 
 int FleetNet::IndexOf(const std::string& id) const {
-  std::string pre = "sr-" + fleet_ + "-";
+  std::string pre = IdPrefix();
   if (id.rfind(pre, 0) != 0 || id.size() == pre.size() || id.size() > pre.size() + 3) return -1;
   std::string num = id.substr(pre.size());
   if (!std::all_of(num.begin(), num.end(), ::isdigit) || num[0] == '0') return -1;
@@ -184,7 +195,7 @@ util::Status FleetNet::EnsureBridge() {
     return util::Status::FailedPrecondition("local fleet \"" + fleet_ + "\": subnet " + prefix_ +
                                             "0/24 is already routed on this host (" + line + "); choose another subnet");
   }
-  uint32_t h = Fnv(fleet_);
+  uint32_t h = Fnv(manager_hex_.empty() ? fleet_ : fleet_ + "/" + manager_hex_);
   char mac[32];
   std::snprintf(mac, sizeof(mac), "02:53:52:%02x:%02x:%02x", h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff);
   for (const auto& argv : std::vector<std::vector<std::string>>{
@@ -214,7 +225,9 @@ util::Status FleetNet::WriteSshdConfig(const std::string& id, int n) const {
     << "PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
     << "UsePAM no\nStrictModes no\nUseDNS no\nPrintMotd no\nPrintLastLog no\n"
     << "AllowTcpForwarding yes\nAllowStreamLocalForwarding yes\nMaxSessions 64\nMaxStartups 64:30:128\n"
-    << "SetEnv SHLVL=1\n"  // bash skips ~/.bashrc (a slow profile) unless it is the first level
+    // bash skips ~/.bashrc (a slow profile) unless it is the first level; the heartbeat
+    // file of the dead-man switch is this instance's own (the filesystem is shared).
+    << "SetEnv SHLVL=1 " << kHeartbeatFileEnv << "=" << StatePath(id + ".heartbeat") << "\n"
     << "Subsystem sftp internal-sftp\n";
   f.close();
   if (!f) return util::Status::IOError("cannot write " + StatePath(id + ".sshd_config"));
@@ -303,8 +316,42 @@ util::Status FleetNet::DeleteInstance(const std::string& id) {
     if (!r.ok()) return r.status();
   }
   std::error_code ec;
-  for (const char* ext : {".launched", ".netns", ".pid", ".sshd_config", ".authorized_keys", ".host_ed25519"})
+  for (const char* ext : {".launched", ".netns", ".pid", ".sshd_config", ".authorized_keys", ".host_ed25519", ".heartbeat",
+                          ".deadman",
+                          ".deadman.log"})
     fs::remove(StatePath(id + ext), ec);
+  return util::Status::Ok();
+}
+
+util::Status FleetNet::StartWatcher(const std::string& id, std::chrono::seconds timeout) const {
+  if (IndexOf(id) < 0 || !fs::exists(std::string(kNetnsDir) + "/" + id))
+    return util::Status::NotFound("local instance " + id + " is not present");
+  // Powering off = what DeleteInstance does, from inside: every other process of the
+  // namespace, the namespace (its veth goes with it), the state files; the bridge too
+  // when no instance of this fleet is left.
+  const std::string q = "'" + id + "'";
+  WatcherOptions w;
+  w.timeout = timeout;
+  w.heartbeat_file = StatePath(id + ".heartbeat");
+  w.still_present = "[ -e /run/netns/" + q + " ]";
+  w.power_off = "  for p in $(ip netns pids " + q + "); do [ \"$p\" = \"$$\" ] || kill -9 \"$p\" 2>/dev/null; done\n"
+                "  ip netns del " + q + "\n"
+                "  rm -f '" + StatePath(id) + "'.*\n"
+                "  ls /run/netns | grep -qE '^" + IdPrefix() + "[0-9]+$' ||\n"
+                "    nsenter --net=/proc/self/fd/9 ip link del '" + bridge_ + "' 2>/dev/null\n";
+  const std::string script = StatePath(id + ".deadman");
+  {
+    std::ofstream f(script, std::ios::trunc);
+    f << WatcherScript(w);
+    if (!f) return util::Status::IOError("cannot write " + script);
+  }
+  // Detached (its own session, no pipe to us), in the namespace's network only: it keeps
+  // this host's mounts, so removing the namespace from inside works, and fd 9 holds this
+  // host's network namespace (where the bridge is).
+  auto r = RunChecked({"sh", "-c",
+                       "exec 9</proc/self/ns/net; setsid nsenter --net=\"$1\" sh \"$2\" </dev/null >>\"$3\" 2>&1 &", "sh",
+                       std::string(kNetnsDir) + "/" + id, script, StatePath(id + ".deadman.log")});
+  if (!r.ok()) return r.status().WithContext("dead-man switch of " + id);
   return util::Status::Ok();
 }
 

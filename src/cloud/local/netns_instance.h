@@ -2,6 +2,7 @@
 // The host plumbing of one local fleet: its bridge and its network-namespace instances
 // (netns + veth + sshd). Names and addresses are derived from the fleet options, so a
 // restarted manager finds the same objects. Internal to cloud/local; needs root.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ class FleetNet {
  public:
   explicit FleetNet(const LocalOptions& o);
 
-  std::string InstanceId(int n) const;       // "sr-<fleet>-<n>"
+  std::string InstanceId(int n) const;       // "sr-<fleet>-<n>" or "sr-<fleet>-<m>-<n>"
   int IndexOf(const std::string& id) const;  // n, or -1 if `id` is not of this fleet
   std::string Address(int n) const;          // "a.b.c.<n+1>"
   std::string BridgeAddress() const;         // "a.b.c.1"
@@ -47,6 +48,10 @@ class FleetNet {
   // Idempotent.
   util::Status DeleteInstance(const std::string& id);
 
+  // Starts the dead-man switch watcher of instance `id` in its namespace (detached; it
+  // dies with the namespace's processes). See cloud/dead_man_switch.h.
+  util::Status StartWatcher(const std::string& id, std::chrono::seconds timeout) const;
+
   // True when an SSH server greets ("SSH-...") on instance n's address within `ms`.
   bool SshAnswers(int n, int ms) const;
 
@@ -58,7 +63,9 @@ class FleetNet {
   std::string VethPeer(int n) const;
   util::Status WriteSshdConfig(const std::string& id, int n) const;
 
-  std::string fleet_, bridge_, prefix_ /* "a.b.c." */, state_dir_, hex_;
+  std::string IdPrefix() const;  // "sr-<fleet>-" or "sr-<fleet>-<m>-"
+
+  std::string fleet_, manager_hex_, bridge_, prefix_ /* "a.b.c." */, state_dir_, hex_;
   bool instance_keys_ = false;
 };
 

@@ -51,6 +51,7 @@ std::string DockerExecutor::BuildsRoot() const { return cfg_.builds_dir.empty() 
 util::Status DockerExecutor::Prepare(const PrepareRequest& req, OutputSink& out, const util::CancelToken& cancel) {
   prep_ = req;
   labels_[labels::kShortToken] = req.runner_short_token;
+  if (!req.system_id.empty()) labels_[labels::kSystemId] = req.system_id;
   labels_[labels::kJobId] = std::to_string(req.job_id);
   labels_[labels::kProjectId] = std::to_string(req.project_id);
   labels_[labels::kConcurrentId] = std::to_string(req.concurrent_id);

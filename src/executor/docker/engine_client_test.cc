@@ -168,7 +168,7 @@ TEST_F(EngineClientTest, RemoveLeftoversRemovesOnlyThatRunnersThings) {
   ASSERT_OK(engine_->CreateVolume("spotrunner-test-" + tag_ + "-b", other));
 
   int removed = 0;
-  ASSERT_OK(RemoveLeftovers(*engine_, token, &removed));
+  ASSERT_OK(RemoveLeftovers(*engine_, token, "", &removed));
   EXPECT_EQ(removed, 2);
   auto left = engine_->ListContainers({"com.spotrunner.test=" + tag_});
   ASSERT_OK(left);
@@ -178,6 +178,33 @@ TEST_F(EngineClientTest, RemoveLeftoversRemovesOnlyThatRunnersThings) {
   ASSERT_OK(vols);
   ASSERT_EQ(vols->size(), 1u);
   EXPECT_EQ((*vols)[0].name, "spotrunner-test-" + tag_ + "-b");
+}
+
+// Two managers of one config.toml (same token, different system_id) on one Engine: each
+// removes only its own leftovers, the other's running container stays.
+TEST_F(EngineClientTest, RemoveLeftoversKeepsAnotherManagersContainers) {
+  std::string token = "tok" + tag_;
+  Labels mine = {{labels::kManaged, "true"}, {labels::kShortToken, token}, {labels::kSystemId, "s_aaaaaaaaaaaa"},
+                 {"com.spotrunner.test", tag_}};
+  Labels theirs = mine;
+  theirs[labels::kSystemId] = "s_bbbbbbbbbbbb";
+  ContainerSpec a = Spec({"sleep", "30"});
+  a.labels = mine;
+  ContainerSpec b = Spec({"sleep", "30"});
+  b.labels = theirs;
+  auto ida = engine_->CreateContainer(a);
+  ASSERT_OK(ida);
+  auto idb = engine_->CreateContainer(b);
+  ASSERT_OK(idb);
+  ASSERT_OK(engine_->StartContainer(*idb));
+  int removed = 0;
+  ASSERT_OK(RemoveLeftovers(*engine_, token, "s_aaaaaaaaaaaa", &removed));
+  EXPECT_EQ(removed, 1);
+  auto left = engine_->ListContainers({"com.spotrunner.test=" + tag_});
+  ASSERT_OK(left);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].labels.at(labels::kSystemId), "s_bbbbbbbbbbbb");
+  ASSERT_OK(engine_->RemoveContainer(*idb));
 }
 
 }  // namespace

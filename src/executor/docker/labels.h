@@ -5,6 +5,9 @@ namespace executor::docker::labels {
 
 inline constexpr char kManaged[] = "com.spotrunner.managed";  // always "true"
 inline constexpr char kShortToken[] = "com.spotrunner.runner.short_token";
+// The manager's system_id: two runner processes of one config.toml on one Docker Engine
+// remove only their own leftovers.
+inline constexpr char kSystemId[] = "com.spotrunner.runner.system_id";
 inline constexpr char kJobId[] = "com.spotrunner.job.id";
 inline constexpr char kProjectId[] = "com.spotrunner.project.id";
 inline constexpr char kConcurrentId[] = "com.spotrunner.concurrent.id";

@@ -4,9 +4,11 @@
 
 namespace executor::docker {
 
-util::Status RemoveLeftovers(EngineClient& engine, const std::string& short_token, int* removed) {
+util::Status RemoveLeftovers(EngineClient& engine, const std::string& short_token, const std::string& system_id,
+                            int* removed) {
   std::vector<std::string> filters = {std::string(labels::kManaged) + "=true",
                                       std::string(labels::kShortToken) + "=" + short_token};
+  if (!system_id.empty()) filters.push_back(std::string(labels::kSystemId) + "=" + system_id);
   util::Status first;
   auto note = [&](const util::Status& s) {
     if (s.ok()) {
