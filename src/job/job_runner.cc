@@ -14,6 +14,7 @@
 #include "gitlab/runner_info.h"
 #include "gitlab/token.h"
 #include "job/script_builder.h"
+#include "job/service_specs.h"
 #include "job/stage_gate.h"
 #include "job/trace_buffer.h"
 #include "job/transfer_stages.h"
@@ -337,6 +338,8 @@ void JobRun::Prepare() {
     for (const auto& c : job_.credentials) {
       if (c.type == "registry") req.registry_auth[c.url] = {c.username, c.password};
     }
+    req.services = ServiceSpecs(job_, runner_, vars_);
+    req.network_per_build = vars_.GetBool("FF_NETWORK_PER_BUILD", false);
     const util::CancelToken& token = gate_->Begin(false);
     util::Status s = executor_.Prepare(req, *trace_, token);
     gate_->End();

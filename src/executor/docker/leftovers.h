@@ -8,7 +8,8 @@
 
 namespace executor::docker {
 
-// Removes (force, with anonymous volumes) every container, then every volume, labelled
+// Removes (force, with anonymous volumes) every container, then every network, then every
+// volume, labelled
 // com.spotrunner.managed=true and com.spotrunner.runner.short_token=`short_token`. Call it
 // when the runner starts, before it takes jobs: it also removes the containers of jobs
 // this process is running. Tries everything; returns the first failure (a container or
