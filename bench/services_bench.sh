@@ -3,7 +3,9 @@
 # coordinator) without a service and with one (spotrunner-service:local, busybox httpd,
 # reached by its alias), against the same two containers started by hand with the docker
 # CLI (a network, the service, the job container waiting for the port, removal of all).
-# Prints median and p95 over SR_BENCH_RUNS runs (default 10) and the overheads.
+# Prints median and p95 over SR_BENCH_RUNS runs (default 10) and the overheads. A job's
+# time is from queueing to its final state (the executor removes its containers after
+# that); the by-hand time includes removing the containers and the network.
 # Needs scripts/services.sh (dockerd and the images). Traffic stays on 127.0.0.1.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,12 +60,15 @@ timed_job() {
 by_hand() {
   local t0 t1
   t0=$(now_ms)
-  docker network create sr-bench-net >/dev/null
-  docker run -d --name sr-bench-svc --network sr-bench-net --network-alias web spotrunner-service:local >/dev/null
+  # (the CLI's stderr, e.g. its IPv4 forwarding warning, goes to a log)
+  docker network create sr-bench-net >/dev/null 2>>"$work/docker-cli.log"
+  docker run -d --name sr-bench-svc --network sr-bench-net --network-alias web spotrunner-service:local \
+    >/dev/null 2>>"$work/docker-cli.log"
   docker run --name sr-bench-job --network sr-bench-net alpine:latest \
-    sh -c 'for i in $(seq 100); do wget -qO- http://web/ && exit 0; sleep 0.1; done; exit 1' >/dev/null
-  docker rm -f sr-bench-job sr-bench-svc >/dev/null
-  docker network rm sr-bench-net >/dev/null
+    sh -c 'for i in $(seq 100); do wget -qO- http://web/ && exit 0; sleep 0.1; done; exit 1' \
+    >/dev/null 2>>"$work/docker-cli.log"
+  docker rm -f sr-bench-job sr-bench-svc >/dev/null 2>>"$work/docker-cli.log"
+  docker network rm sr-bench-net >/dev/null 2>>"$work/docker-cli.log"
   t1=$(now_ms)
   echo $((t1 - t0))
 }

@@ -115,6 +115,29 @@ TEST_F(RunDockerServicesTest, JobReachesTheServiceByEveryAlias) {
   Sh(std::string(kDocker) + "-X DELETE 'http://localhost/images/spotrunner-test/web:local'");
 }
 
+// As gitlab-runner: an alias already taken is skipped with a warning; a service left with no
+// name at all is not started.
+TEST_F(RunDockerServicesTest, CollidingAliasIsSkippedWithAWarning) {
+  Start();
+  auto spec = RunnerHarness::Spec({"echo \"web:$(wget -qO- http://web/) other:$(wget -qO- http://other/)\""});
+  json second = Service(kServiceImage, "web,other");
+  second["command"] = {"sh", "-c", "echo second > /www/index.html; exec httpd -f -p 80 -h /www"};
+  spec.services = json::array({Service(kServiceImage, "web"), second, Service(kServiceImage, "web")});
+  auto job = Run(spec);
+  EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("WARNING: Skipping alias \"web\" for service \"spotrunner-service:local\" (services[1]): "
+                           "alias is already in use by another service."),
+            std::string::npos)
+      << job.trace;
+  EXPECT_NE(job.trace.find("web:spotrunner-service-ok other:second"), std::string::npos) << job.trace;
+  size_t starts = 0;
+  for (size_t i = job.trace.find("Starting service "); i != std::string::npos; i = job.trace.find("Starting service ", i + 1)) {
+    ++starts;
+  }
+  EXPECT_EQ(starts, 2u) << "the third service has no name left" << job.trace;
+  EXPECT_EQ(LeftAfterJob(short_token_), 0);
+}
+
 TEST_F(RunDockerServicesTest, ConfigServicesAreStartedForEveryJob) {
   Start("    allowed_services = [\"nothing-allowed:*\"]",
         "  [[runners.docker.services]]\n    name = \"spotrunner-service:local\"\n    alias = \"cfgsvc\"\n");
