@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: every benchmark under bench/ (each prints its figures and ratios), then the
 # end-to-end figures that need the real binary: one trivial docker job against
-# `docker run --rm`, and the peak RSS of `spotrunner run` idle and with 50 shell jobs.
+# `docker run --rm`, the peak RSS of `spotrunner run` idle and with 50 shell jobs, and a
+# job with one service against the same containers started by hand.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build
@@ -16,3 +17,4 @@ done
 # GRID=dense is given (scripts/policy_table.sh alone defaults to dense).
 GRID=${GRID:-small} bash "$root/scripts/policy_table.sh" "" "$build" || echo "(failed: policy table)"
 bash "$root/bench/job_e2e.sh"
+bash "$root/bench/services_bench.sh"
