@@ -2,8 +2,9 @@
 # make bench: every benchmark under bench/ (each prints its figures and ratios), then the
 # end-to-end figures that need the real binary: pickup latency per job ordering, the
 # fleet's instance-ready to job-start latency (local provider, needs root), one
-# trivial docker job against `docker run --rm`, and the peak RSS of `spotrunner run` idle
-# and with 50 shell jobs.
+# trivial docker job against `docker run --rm`, the peak RSS of `spotrunner run` idle
+# and with 50 shell jobs, and a job with one service against the same containers started
+# by hand.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build
@@ -20,3 +21,4 @@ GRID=${GRID:-small} bash "$root/scripts/policy_table.sh" "" "$build" || echo "(f
 bash "$root/bench/pickup_latency.sh" || echo "(pickup latency: above target or failed)"
 bash "$root/bench/fleet_pickup.sh" || echo "(fleet pickup: above target or failed)"
 bash "$root/bench/job_e2e.sh"
+bash "$root/bench/services_bench.sh"

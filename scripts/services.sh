@@ -4,7 +4,8 @@
 #      bridge network, no iptables or forwarding changes, overlay2 when this kernel can
 #      mount it, else vfs;
 #   2. the local test images (no registry is reachable here): alpine:latest (busybox
-#      rootfs) and spotrunner-helper:local (busybox + git), see scripts/images/.
+#      rootfs), spotrunner-helper:local (busybox + git) and spotrunner-service:local
+#      (busybox httpd on an exposed port 80, for services tests), see scripts/images/.
 # Environment: SR_DOCKER_SOCK (default /var/run/docker.sock), SR_DOCKERD_LOG (default
 # /tmp/spotrunner-dockerd.log), SR_DOCKERD_WAIT seconds (default 60),
 # SR_DOCKER_STORAGE_DRIVER (force one driver instead of probing overlay2, then vfs).
@@ -85,6 +86,7 @@ if ! answering; then
 fi
 
 bash "$here/images/build.sh" alpine:latest busybox
+bash "$here/images/build.sh" spotrunner-service:local service
 # The helper image carries spotrunner for the cache/artifacts stages: SR_HELPER_BINARY,
 # else build/spotrunner when it exists.
 if [[ -z ${SR_HELPER_BINARY:-} && -x $here/../build/spotrunner ]]; then

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Builds one local test image with `docker import` unless an image with that tag already
 # exists and was built from the same scripts (label com.spotrunner.image.version).
-# Usage: build.sh TAG busybox|helper   Prints one line saying what it did.
+# Usage: build.sh TAG busybox|helper|service   Prints one line saying what it did.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-tag=${1:?usage: build.sh TAG busybox|helper}
-kind=${2:?usage: build.sh TAG busybox|helper}
+tag=${1:?usage: build.sh TAG busybox|helper|service}
+kind=${2:?usage: build.sh TAG busybox|helper|service}
+cmd='CMD ["/bin/sh"]'
+expose=()
 case $kind in
   busybox) script=$here/busybox-rootfs.sh; inputs=("$here/build.sh" "$script") ;;
   helper) script=$here/helper-rootfs.sh; inputs=("$here/build.sh" "$here/busybox-rootfs.sh" "$script") ;;
+  service)
+    script=$here/service-rootfs.sh; inputs=("$here/build.sh" "$here/busybox-rootfs.sh" "$script")
+    cmd='CMD ["httpd", "-f", "-p", "80", "-h", "/www"]'
+    expose=(--change 'EXPOSE 80')
+    ;;
   *) echo "build.sh: unknown image kind '$kind'" >&2; exit 2 ;;
 esac
 
@@ -28,7 +35,7 @@ bash "$script" "$work/rootfs"
 tar -C "$work/rootfs" --numeric-owner -cf - . |
   docker import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'CMD ["/bin/sh"]' \
+    --change "$cmd" "${expose[@]}" \
     --change "LABEL com.spotrunner.image.version=$version" \
     - "$tag" >/dev/null
 docker image prune -f --filter label=com.spotrunner.image.version >/dev/null

@@ -32,6 +32,20 @@ struct ImageSpec {
   std::string user;
 };
 
+// A service container of the job (docker executors): `services:` of the job and
+// [[runners.docker.services]] of the config, names and aliases already expanded.
+struct ServiceSpec {
+  std::string name;   // image
+  std::string alias;  // "" or several, separated by spaces or commas
+  std::optional<std::vector<std::string>> entrypoint;
+  std::vector<std::string> command;
+  std::vector<std::string> env;  // "KEY=VALUE": the job's public variables, then the service's
+  std::vector<std::string> pull_policy;
+  std::string platform;
+  std::string user;
+  bool from_config = false;  // [[runners.docker.services]]: exempt from allowed_services
+};
+
 struct PrepareRequest {
   int64_t job_id = 0;
   int64_t project_id = 0;
@@ -41,6 +55,9 @@ struct PrepareRequest {
   ImageSpec image;
   // Registry credentials (type "registry") for image pulls: url -> (user, password).
   std::map<std::string, std::pair<std::string, std::string>> registry_auth;
+  // Config services first, then the job's (executors without services ignore them).
+  std::vector<ServiceSpec> services;
+  bool network_per_build = false;  // FF_NETWORK_PER_BUILD: a job network even without services
 };
 
 struct RunRequest {

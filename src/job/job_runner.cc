@@ -15,6 +15,7 @@
 #include "gitlab/token.h"
 #include "job/job_cleanup.h"
 #include "job/script_builder.h"
+#include "job/service_specs.h"
 #include "job/stage_gate.h"
 #include "job/trace_buffer.h"
 #include "job/transfer_stages.h"
@@ -98,321 +99,440 @@ JobRunner::JobRunner(JobRunnerParams params, JobChannel& channel, executor::Exec
                      const util::Clock& clock)
     : p_(std::move(params)), channel_(channel), executor_(executor), clock_(clock) {}
 
-bool JobRunner::CleanUp(int64_t job_id, const std::string& script, TraceBuffer& trace) {
-  trace.SectionStart("cleanup_file_variables", "Cleaning up project directory and file based variables");
-  std::string err = RunJobCleanup(executor_, script, trace);
-  if (!err.empty()) {
-    trace.Warning("Cleaning up file based variables failed: " + err);
-    spdlog::warn("Job {}: its file variables and temp files could not be removed: {}", job_id, err);
-  }
-  trace.SectionEnd("cleanup_file_variables");
-  return err.empty();
-}
+namespace {
 
-JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
-  const gitlab::JobPayload& job = p_.payload;
-  const config::RunnerConfig& runner = p_.runner;
-  JobOutcome outcome;
-  std::string short_token = gitlab::ShortToken(runner.token);
+// One job's run, one method per stage. The stages share the job's state (variables, trace,
+// the gate that cancels them, the failure so far) through members; each stage decides from
+// that state whether it runs.
+class JobRun {
+ public:
+  JobRun(const JobRunnerParams& p, JobChannel& channel, executor::Executor& executor, const util::Clock& clock,
+         const util::CancelToken& interrupt);
 
-  RunnerContext ctx;
-  ctx.short_token = short_token;
-  ctx.builds_dir = executor_.BuildsRoot();
-  ctx.shared_environment = executor_.SharedEnvironment();
-  ctx.project_dir = ProjectDir(job, ctx.builds_dir, ctx.shared_environment, short_token, p_.concurrent_id);
-  ctx.concurrent_id = p_.concurrent_id;
-  ctx.runner_version = util::kVersion;
-  ctx.runner_revision = util::kRevision;
-  ctx.executable_arch = std::string("linux/") + gitlab::BuildArchitecture();
-  JobVariables vars = JobVariables::Build(job, runner, ctx);
+  JobOutcome Run();
 
-  MaskerOptions masking;
-  masking.values = vars.MaskedValues();
-  masking.extra_prefixes = job.features.token_mask_prefixes;
-  int64_t limit = int64_t{runner.output_limit > 0 ? runner.output_limit : 4096} * 1024;
-  TraceBuffer trace(masking, limit, clock_);
-
-  // Two-phase acknowledgement; also tells GitLab we are alive. GitLab keeps a job that
-  // was not acknowledged for 2 minutes and then gives it to another runner: a failed
-  // answer is retried for about half a minute, then the job is dropped rather than run twice.
-  UpdateAck ack = channel_.UpdateState(JobState{"running", "", 0, "", 0});
-  for (int attempt = 0; ack.kind == UpdateAck::Kind::kFailed && attempt < 5; ++attempt) {
-    if (interrupt.WaitFor(std::chrono::seconds(1 << attempt))) break;
-    ack = channel_.UpdateState(JobState{"running", "", 0, "", 0});
-  }
-  if (ack.kind == UpdateAck::Kind::kFailed) {
-    spdlog::warn("Job {}: could not acknowledge it to GitLab; dropping it (GitLab gives it out again)", job.id);
-    executor_.Cleanup();
-    outcome.dropped = true;
-    return outcome;
-  }
-  if (ack.kind == UpdateAck::Kind::kAbort || ack.kind == UpdateAck::Kind::kNotFound) {
-    spdlog::warn("Job {}: GitLab refused the acknowledgement ({}); dropping it", job.id,
-                 ack.job_status.empty() ? "403/404" : ack.job_status);
-    executor_.Cleanup();
-    outcome.dropped = true;
-    return outcome;
-  }
-
-  auto gate = std::make_shared<StageGate>();
-  if (ack.job_status == "canceling") gate->CancelScript(Why::kCanceled, "canceled");
-  interrupt.OnCancel([gate] { gate->Abort(Why::kInterrupted, "the runner is shutting down"); });
-
-  TraceSenderOptions topt = p_.trace;
-  topt.final_update_retry_limit = runner.job_status_final_update_retry_limit;
-  topt.on_canceling = [gate] { gate->CancelScript(Why::kCanceled, "canceled"); };
-  topt.on_abort = [gate](const std::string& why) { gate->Abort(Why::kAbort, why); };
-  TraceSender sender(channel_, trace, topt);
-  sender.Start();
-
-  trace.Print(std::string("Running with spotrunner ") + util::kVersion + " (" + util::kRevision + ")");
-  trace.Print("  on " + runner.name + " " + short_token + ", system ID: " + p_.system_id);
-
-  int64_t timeout_s = job.runner_info.timeout > 0 ? job.runner_info.timeout : kDefaultJobTimeoutSeconds;
-  util::Duration timeout = std::chrono::seconds(timeout_s);
-  std::string failure;  // internal failure reason; "" while the job is fine
-  std::string error_line;
-  int exit_code = 0;
-
-  auto system_failure = [&](const std::string& msg) {
-    if (failure.empty()) {
-      failure = std::string(gitlab::kRunnerSystemFailure);
-      error_line = "Job failed (system failure): " + msg;
-    }
-  };
-
+ private:
+  // Two-phase acknowledgement; false when the job must be dropped (nothing runs).
+  bool Acknowledge();
+  void StartTrace();
   // Payload checks the executor needs before anything runs (gitlab-runner exits 3).
-  if (job.image && !job.image->unsupported_docker_opts.empty() && executor_.Name() == "docker") {
-    std::string opts;
-    for (const auto& o : job.image->unsupported_docker_opts) opts += (opts.empty() ? "" : " ") + o;
-    system_failure("Unsupported \"image\" options [" + opts + "] for \"docker executor\"; supported options are [platform user]");
-    exit_code = 3;
-  }
-  if (failure.empty() && !job.run.empty()) {
-    system_failure("this runner does not run CI steps (\"run:\" jobs); use \"script:\"");
-    exit_code = 3;
-  }
+  void CheckPayload();
+
+  void Prepare();
+  void GetSources();
+  void RestoreCache();
+  void DownloadArtifacts();
+  void StepScript();  // every step but after_script, each in its own stage
+  void AfterScript();
+  void ArchiveCache(bool succeeded);
+  void UploadArtifacts(bool succeeded);
+  void Cleanup();
+  // The verdict, the last trace lines and the final update.
+  JobOutcome Finish();
+
+  // Nothing went wrong so far and nobody stopped the job.
+  bool Healthy() const;
+  // Runs one stage script; its exit code or a non-OK status (system failure or cancellation).
+  util::Result<int> RunStage(const std::string& name, bool user_script, const std::string& script, bool script_step,
+                             bool helper_tools = true);
+  // Records a failed stage result; true when the stage failed.
+  bool StageFailed(const util::Result<int>& r, const std::string& stage);
+  void SystemFailure(const std::string& msg);
+  // A cache or artifacts stage; cache failures only warn, artifact failures may fail the job.
+  void TransferStage(const std::string& stage, const std::string& heading, std::optional<ScriptBody> body,
+                     bool fails_job, bool script_step);
+
+  const JobRunnerParams& p_;
+  const gitlab::JobPayload& job_;
+  const config::RunnerConfig& runner_;
+  JobChannel& channel_;
+  executor::Executor& executor_;
+  const util::Clock& clock_;
+  const util::CancelToken& interrupt_;
+
+  std::string short_token_;
+  RunnerContext ctx_;
+  JobVariables vars_;
+  std::unique_ptr<TraceBuffer> trace_;
+  std::shared_ptr<StageGate> gate_ = std::make_shared<StageGate>();
+  std::unique_ptr<TraceSender> sender_;
+
+  int64_t timeout_s_ = 0;
+  util::Duration timeout_{};
+  std::string failure_;  // internal failure reason; "" while the job is fine
+  std::string error_line_;
+  int exit_code_ = 0;
+  Why cancel_ = Why::kNone;  // why the script part ended, for CI_JOB_STATUS and the final lines
 
   // Built after prepare_executor: the docker executor knows its shell only then. Runner
   // work (git, cleanup) is written for POSIX sh, which every helper environment has.
-  std::optional<ScriptBuilder> user_scripts;
-  bool stages_may_have_run = false;  // a stage script (which writes file variables) may have run
-  std::optional<ScriptBuilder> helper_scripts;
+  std::optional<ScriptBuilder> user_scripts_;
+  std::optional<ScriptBuilder> helper_scripts_;
+  bool stages_may_have_run_ = false;  // a stage script (which writes file variables) may have run
+  bool cleanup_failed_ = false;
+  std::unique_ptr<TransferSetup> xfer_;
+  std::unique_ptr<Deadline> deadline_;  // covers every stage from prepare on
+};
 
-  // Runs one stage script; returns its exit code or a non-OK status (system failure or
-  // cancellation), reported through `failure` by the caller.
-  auto run_stage = [&](const std::string& name, bool user_script, const std::string& script, bool script_step,
-                       bool helper_tools = true) -> util::Result<int> {
-    util::CancelToken& token = gate->Begin(script_step);
-    util::Result<int> r = token.cancelled()
-                              ? util::Result<int>(util::Status::Cancelled(gate->reason()))
-                              : executor_.Run({name, user_script, script, helper_tools}, trace, token);
-    gate->End();
-    return r;
-  };
+JobRun::JobRun(const JobRunnerParams& p, JobChannel& channel, executor::Executor& executor, const util::Clock& clock,
+               const util::CancelToken& interrupt)
+    : p_(p),
+      job_(p.payload),
+      runner_(p.runner),
+      channel_(channel),
+      executor_(executor),
+      clock_(clock),
+      interrupt_(interrupt),
+      short_token_(gitlab::ShortToken(p.runner.token)) {
+  ctx_.short_token = short_token_;
+  ctx_.builds_dir = executor_.BuildsRoot();
+  ctx_.shared_environment = executor_.SharedEnvironment();
+  ctx_.project_dir = ProjectDir(job_, ctx_.builds_dir, ctx_.shared_environment, short_token_, p_.concurrent_id);
+  ctx_.concurrent_id = p_.concurrent_id;
+  ctx_.runner_version = util::kVersion;
+  ctx_.runner_revision = util::kRevision;
+  ctx_.executable_arch = std::string("linux/") + gitlab::BuildArchitecture();
+  vars_ = JobVariables::Build(job_, runner_, ctx_);
 
-  // The deadline covers every stage from here on.
-  std::unique_ptr<Deadline> deadline;
-  if (failure.empty()) {
-    deadline = std::make_unique<Deadline>(timeout, [gate] { gate->CancelScript(Why::kTimeout, "timeout"); });
+  MaskerOptions masking;
+  masking.values = vars_.MaskedValues();
+  masking.extra_prefixes = job_.features.token_mask_prefixes;
+  int64_t limit = int64_t{runner_.output_limit > 0 ? runner_.output_limit : 4096} * 1024;
+  trace_ = std::make_unique<TraceBuffer>(masking, limit, clock_);
+
+  timeout_s_ = job_.runner_info.timeout > 0 ? job_.runner_info.timeout : kDefaultJobTimeoutSeconds;
+  timeout_ = std::chrono::seconds(timeout_s_);
+}
+
+JobOutcome JobRun::Run() {
+  if (!Acknowledge()) {
+    executor_.Cleanup();
+    JobOutcome dropped;
+    dropped.dropped = true;
+    return dropped;
   }
+  StartTrace();
+  CheckPayload();
+  if (failure_.empty()) {
+    deadline_ = std::make_unique<Deadline>(timeout_, [gate = gate_] { gate->CancelScript(Why::kTimeout, "timeout"); });
+  }
+  Prepare();
+  GetSources();
+  // Cache and artifacts stages (job/transfer_stages.h): the helper program moves the bytes
+  // on the job's side.
+  xfer_ = std::make_unique<TransferSetup>(job_, vars_, runner_, executor_.Name(), ctx_.builds_dir, short_token_,
+                                          ProjectPath(job_), timeout_s_, clock_);
+  RestoreCache();
+  DownloadArtifacts();
+  StepScript();
+  cancel_ = gate_->script_cancel();
+  if (cancel_ == Why::kCanceled) trace_->Warning("script canceled externally (UI, API)");
+  AfterScript();
+  // Saving the cache and uploading artifacts, for a job that ran to an end of its own.
+  if (gate_->abort() == Why::kNone && cancel_ != Why::kCanceled &&
+      failure_ != std::string(gitlab::kRunnerSystemFailure)) {
+    bool succeeded = failure_.empty() && cancel_ == Why::kNone;
+    ArchiveCache(succeeded);
+    UploadArtifacts(succeeded);
+  }
+  deadline_.reset();
+  Cleanup();
+  return Finish();
+}
 
-  auto stage_failed = [&](const util::Result<int>& r, const std::string& stage) {
-    if (r.ok()) {
-      if (*r != 0 && failure.empty()) {
-        failure = std::string(gitlab::kScriptFailure);
-        exit_code = *r;
-        error_line = "Job failed: exit code " + std::to_string(*r);
-      }
-      return *r != 0;
+bool JobRun::Acknowledge() {
+  // GitLab keeps a job that was not acknowledged for 2 minutes and then gives it to
+  // another runner: a failed answer is retried for about half a minute, then the job is
+  // dropped rather than run twice. This also tells GitLab we are alive.
+  UpdateAck ack = channel_.UpdateState(JobState{"running", "", 0, "", 0});
+  for (int attempt = 0; ack.kind == UpdateAck::Kind::kFailed && attempt < 5; ++attempt) {
+    if (interrupt_.WaitFor(std::chrono::seconds(1 << attempt))) break;
+    ack = channel_.UpdateState(JobState{"running", "", 0, "", 0});
+  }
+  if (ack.kind == UpdateAck::Kind::kFailed) {
+    spdlog::warn("Job {}: could not acknowledge it to GitLab; dropping it (GitLab gives it out again)", job_.id);
+    return false;
+  }
+  if (ack.kind == UpdateAck::Kind::kAbort || ack.kind == UpdateAck::Kind::kNotFound) {
+    spdlog::warn("Job {}: GitLab refused the acknowledgement ({}); dropping it", job_.id,
+                 ack.job_status.empty() ? "403/404" : ack.job_status);
+    return false;
+  }
+  if (ack.job_status == "canceling") gate_->CancelScript(Why::kCanceled, "canceled");
+  return true;
+}
+
+void JobRun::StartTrace() {
+  interrupt_.OnCancel([gate = gate_] { gate->Abort(Why::kInterrupted, "the runner is shutting down"); });
+  TraceSenderOptions topt = p_.trace;
+  topt.final_update_retry_limit = runner_.job_status_final_update_retry_limit;
+  topt.on_canceling = [gate = gate_] { gate->CancelScript(Why::kCanceled, "canceled"); };
+  topt.on_abort = [gate = gate_](const std::string& why) { gate->Abort(Why::kAbort, why); };
+  sender_ = std::make_unique<TraceSender>(channel_, *trace_, topt);
+  sender_->Start();
+
+  trace_->Print(std::string("Running with spotrunner ") + util::kVersion + " (" + util::kRevision + ")");
+  trace_->Print("  on " + runner_.name + " " + short_token_ + ", system ID: " + p_.system_id);
+}
+
+void JobRun::CheckPayload() {
+  if (job_.image && !job_.image->unsupported_docker_opts.empty() && executor_.Name() == "docker") {
+    std::string opts;
+    for (const auto& o : job_.image->unsupported_docker_opts) opts += (opts.empty() ? "" : " ") + o;
+    SystemFailure("Unsupported \"image\" options [" + opts +
+                  "] for \"docker executor\"; supported options are [platform user]");
+    exit_code_ = 3;
+  }
+  if (failure_.empty() && !job_.run.empty()) {
+    SystemFailure("this runner does not run CI steps (\"run:\" jobs); use \"script:\"");
+    exit_code_ = 3;
+  }
+}
+
+bool JobRun::Healthy() const {
+  return failure_.empty() && gate_->abort() == Why::kNone && gate_->script_cancel() == Why::kNone;
+}
+
+void JobRun::SystemFailure(const std::string& msg) {
+  if (failure_.empty()) {
+    failure_ = std::string(gitlab::kRunnerSystemFailure);
+    error_line_ = "Job failed (system failure): " + msg;
+  }
+}
+
+util::Result<int> JobRun::RunStage(const std::string& name, bool user_script, const std::string& script,
+                                   bool script_step, bool helper_tools) {
+  util::CancelToken& token = gate_->Begin(script_step);
+  util::Result<int> r = token.cancelled()
+                            ? util::Result<int>(util::Status::Cancelled(gate_->reason()))
+                            : executor_.Run({name, user_script, script, helper_tools}, *trace_, token);
+  gate_->End();
+  return r;
+}
+
+bool JobRun::StageFailed(const util::Result<int>& r, const std::string& stage) {
+  if (r.ok()) {
+    if (*r != 0 && failure_.empty()) {
+      failure_ = std::string(gitlab::kScriptFailure);
+      exit_code_ = *r;
+      error_line_ = "Job failed: exit code " + std::to_string(*r);
     }
-    if (r.status().code() != util::Status::Code::kCancelled) system_failure(stage + ": " + r.status().message());
-    return true;
-  };
+    return *r != 0;
+  }
+  if (r.status().code() != util::Status::Code::kCancelled) SystemFailure(stage + ": " + r.status().message());
+  return true;
+}
 
-  // prepare_executor
-  if (failure.empty() && gate->script_cancel() == Why::kNone) {
-    trace.SectionStart("prepare_executor", "Preparing the \"" + executor_.Name() + "\" executor");
+void JobRun::Prepare() {
+  if (failure_.empty() && gate_->script_cancel() == Why::kNone) {
+    trace_->SectionStart("prepare_executor", "Preparing the \"" + executor_.Name() + "\" executor");
     executor::PrepareRequest req;
-    req.job_id = job.id;
-    req.project_id = job.job_info.project_id;
-    req.runner_short_token = short_token;
+    req.job_id = job_.id;
+    req.project_id = job_.job_info.project_id;
+    req.runner_short_token = short_token_;
     req.system_id = p_.system_id;
     req.concurrent_id = p_.concurrent_id;
-    if (job.image) {
-      req.image.name = vars.Expand(job.image->name);
-      req.image.entrypoint = job.image->entrypoint;
-      req.image.pull_policy = job.image->pull_policy;
-      req.image.platform = job.image->docker_platform;
-      req.image.user = job.image->docker_user;
+    if (job_.image) {
+      req.image.name = vars_.Expand(job_.image->name);
+      req.image.entrypoint = job_.image->entrypoint;
+      req.image.pull_policy = job_.image->pull_policy;
+      req.image.platform = job_.image->docker_platform;
+      req.image.user = job_.image->docker_user;
     }
-    for (const auto& c : job.credentials) {
+    for (const auto& c : job_.credentials) {
       if (c.type == "registry") req.registry_auth[c.url] = {c.username, c.password};
     }
-    const util::CancelToken& token = gate->Begin(false);
-    util::Status s = executor_.Prepare(req, trace, token);
-    gate->End();
-    if (!s.ok() && s.code() != util::Status::Code::kCancelled) system_failure(s.message());
-    stages_may_have_run = s.ok();
-    trace.SectionEnd("prepare_executor");
+    req.services = ServiceSpecs(job_, runner_, vars_);
+    req.network_per_build = vars_.GetBool("FF_NETWORK_PER_BUILD", false);
+    const util::CancelToken& token = gate_->Begin(false);
+    util::Status s = executor_.Prepare(req, *trace_, token);
+    gate_->End();
+    if (!s.ok() && s.code() != util::Status::Code::kCancelled) SystemFailure(s.message());
+    stages_may_have_run_ = s.ok();
+    trace_->SectionEnd("prepare_executor");
   }
-  user_scripts.emplace(job, vars, runner, executor_.Shell());
-  helper_scripts.emplace(job, vars, runner, "sh");
+  user_scripts_.emplace(job_, vars_, runner_, executor_.Shell());
+  helper_scripts_.emplace(job_, vars_, runner_, "sh");
+}
 
-  // get_sources
-  if (failure.empty() && gate->abort() == Why::kNone && gate->script_cancel() == Why::kNone) {
-    trace.SectionStart("get_sources", "Getting source from Git repository");
-    int attempts = std::clamp(std::atoi(vars.GetOr("GET_SOURCES_ATTEMPTS", "1").c_str()), 1, 10);
-    for (int a = 1; a <= attempts; ++a) {
-      util::Result<int> r =
-          run_stage("get_sources", false, helper_scripts->GetSources(), true, helper_scripts->GetSourcesNeedsGit());
-      if (r.ok() && *r == 0) break;
-      if (a == attempts || !r.ok() || gate->abort() != Why::kNone) {
-        stage_failed(r, "get_sources");
-        break;
-      }
-      trace.Warning("Retrying get_sources (attempt " + std::to_string(a + 1) + " of " + std::to_string(attempts) + ")");
+void JobRun::GetSources() {
+  if (!Healthy()) return;
+  trace_->SectionStart("get_sources", "Getting source from Git repository");
+  int attempts = std::clamp(std::atoi(vars_.GetOr("GET_SOURCES_ATTEMPTS", "1").c_str()), 1, 10);
+  for (int a = 1; a <= attempts; ++a) {
+    util::Result<int> r =
+        RunStage("get_sources", false, helper_scripts_->GetSources(), true, helper_scripts_->GetSourcesNeedsGit());
+    if (r.ok() && *r == 0) break;
+    if (a == attempts || !r.ok() || gate_->abort() != Why::kNone) {
+      StageFailed(r, "get_sources");
+      break;
     }
-    trace.SectionEnd("get_sources");
+    trace_->Warning("Retrying get_sources (attempt " + std::to_string(a + 1) + " of " + std::to_string(attempts) +
+                    ")");
   }
+  trace_->SectionEnd("get_sources");
+}
 
-  // Cache and artifacts stages (job/transfer_stages.h): the helper program moves the bytes
-  // on the job's side. Cache failures only warn; artifact failures fail the job.
-  TransferSetup xfer(job, vars, runner, executor_.Name(), ctx.builds_dir, short_token, ProjectPath(job), timeout_s,
-                     clock_);
-  auto transfer_stage = [&](const std::string& stage, const std::string& heading, std::optional<ScriptBody> body,
-                            bool fails_job, bool script_step) {
-    if (!body) return;
-    trace.SectionStart(stage, heading);
-    if (!xfer.warning.empty() && stage.find("cache") != std::string::npos) trace.Warning(xfer.warning);
-    util::Result<int> r = run_stage(stage, false, helper_scripts->Transfer(*body), script_step);
-    if (fails_job) {
-      stage_failed(r, stage);
-    } else if (!r.ok() || *r != 0) {
-      trace.Warning(stage + " failed, but the job continues: " +
+void JobRun::TransferStage(const std::string& stage, const std::string& heading, std::optional<ScriptBody> body,
+                           bool fails_job, bool script_step) {
+  if (!body) return;
+  trace_->SectionStart(stage, heading);
+  if (!xfer_->warning.empty() && stage.find("cache") != std::string::npos) trace_->Warning(xfer_->warning);
+  util::Result<int> r = RunStage(stage, false, helper_scripts_->Transfer(*body), script_step);
+  if (fails_job) {
+    StageFailed(r, stage);
+  } else if (!r.ok() || *r != 0) {
+    trace_->Warning(stage + " failed, but the job continues: " +
                     (r.ok() ? "exit code " + std::to_string(*r) : r.status().message()));
-    }
-    trace.SectionEnd(stage);
-  };
-  if (failure.empty() && gate->abort() == Why::kNone && gate->script_cancel() == Why::kNone) {
-    transfer_stage("restore_cache", "Restoring cache", RestoreCacheBody(xfer.ctx), false, true);
   }
-  if (failure.empty() && gate->abort() == Why::kNone && gate->script_cancel() == Why::kNone) {
-    transfer_stage("download_artifacts", "Downloading artifacts", DownloadArtifactsBody(xfer.ctx), true, true);
-  }
+  trace_->SectionEnd(stage);
+}
 
-  // Script steps (every step but after_script), each in its own stage.
-  const gitlab::Step* after = nullptr;
-  for (const auto& step : job.steps) {
-    if (step.name == "after_script") {
-      after = &step;
-      continue;
-    }
-    bool ok_so_far = failure.empty() && gate->script_cancel() == Why::kNone;
+void JobRun::RestoreCache() {
+  if (!Healthy()) return;
+  TransferStage("restore_cache", "Restoring cache", RestoreCacheBody(xfer_->ctx), false, true);
+}
+
+void JobRun::DownloadArtifacts() {
+  if (!Healthy()) return;
+  TransferStage("download_artifacts", "Downloading artifacts", DownloadArtifactsBody(xfer_->ctx), true, true);
+}
+
+void JobRun::StepScript() {
+  for (const auto& step : job_.steps) {
+    if (step.name == "after_script") continue;
+    bool ok_so_far = failure_.empty() && gate_->script_cancel() == Why::kNone;
     std::string when = step.when.empty() ? "on_success" : step.when;
     bool run = when == "always" || (when == "on_success" && ok_so_far) || (when == "on_failure" && !ok_so_far);
-    if (!run || gate->abort() != Why::kNone) continue;
-    if (!failure.empty() && failure == std::string(gitlab::kRunnerSystemFailure)) continue;
+    if (!run || gate_->abort() != Why::kNone) continue;
+    if (!failure_.empty() && failure_ == std::string(gitlab::kRunnerSystemFailure)) continue;
     std::string stage = "step_" + step.name;
-    trace.SectionStart(stage, Heading(stage));
-    util::Result<int> r = run_stage(stage, true, user_scripts->Step(step), true);
-    stage_failed(r, stage);
-    trace.SectionEnd(stage);
+    trace_->SectionStart(stage, Heading(stage));
+    util::Result<int> r = RunStage(stage, true, user_scripts_->Step(step), true);
+    StageFailed(r, stage);
+    trace_->SectionEnd(stage);
   }
+}
 
-  // Why the script part ended, for CI_JOB_STATUS and the final lines.
-  Why cancel = gate->script_cancel();
-  if (cancel == Why::kCanceled) {
-    trace.Warning("script canceled externally (UI, API)");
+void JobRun::AfterScript() {
+  const gitlab::Step* after = nullptr;
+  for (const auto& step : job_.steps) {
+    if (step.name == "after_script") after = &step;
   }
-
-  // after_script: also after a failure, a timeout or a graceful cancel; not after an abort.
-  if (after && !after->script.empty() && gate->abort() == Why::kNone &&
-      failure != std::string(gitlab::kRunnerSystemFailure)) {
-    std::string status = cancel == Why::kTimeout    ? "timedout"
-                         : cancel == Why::kCanceled ? "canceled"
-                         : failure.empty()          ? "success"
-                                                    : "failed";
-    trace.SectionStart("after_script", "Running after_script");
-    util::Duration limit = std::chrono::minutes(5);
-    if (auto v = vars.Get("RUNNER_AFTER_SCRIPT_TIMEOUT")) {
-      auto d = config::ParseGoDuration(*v);
-      if (d.ok() && d->count() > 0) limit = *d;
-    }
-    util::Result<int> r = util::Status::Internal("not run");
+  // Also after a failure, a timeout or a graceful cancel; not after an abort.
+  if (!after || after->script.empty() || gate_->abort() != Why::kNone ||
+      failure_ == std::string(gitlab::kRunnerSystemFailure)) {
+    return;
+  }
+  std::string status = cancel_ == Why::kTimeout    ? "timedout"
+                       : cancel_ == Why::kCanceled ? "canceled"
+                       : failure_.empty()          ? "success"
+                                                   : "failed";
+  trace_->SectionStart("after_script", "Running after_script");
+  util::Duration limit = std::chrono::minutes(5);
+  if (auto v = vars_.Get("RUNNER_AFTER_SCRIPT_TIMEOUT")) {
+    auto d = config::ParseGoDuration(*v);
+    if (d.ok() && d->count() > 0) limit = *d;
+  }
+  util::Result<int> r = util::Status::Internal("not run");
+  {
+    // after_script is not a script step: a graceful cancel or the job timeout does not
+    // stop it, only its own limit (RUNNER_AFTER_SCRIPT_TIMEOUT) or an abort.
+    util::CancelToken& token = gate_->Begin(false);
     {
-      // after_script is not a script step: a graceful cancel or the job timeout does not
-      // stop it, only its own limit (RUNNER_AFTER_SCRIPT_TIMEOUT) or an abort.
-      util::CancelToken& token = gate->Begin(false);
-      {
-        Deadline after_deadline(limit, [&token] { token.Cancel("after_script timeout"); });
-        r = executor_.Run({"after_script", true, user_scripts->AfterScript(*after, status)}, trace, token);
-      }
-      gate->End();
+      Deadline after_deadline(limit, [&token] { token.Cancel("after_script timeout"); });
+      r = executor_.Run({"after_script", true, user_scripts_->AfterScript(*after, status)}, *trace_, token);
     }
-    if (!r.ok() || *r != 0) {
-      trace.Warning("after_script failed, but job will continue unaffected: " +
+    gate_->End();
+  }
+  if (!r.ok() || *r != 0) {
+    trace_->Warning("after_script failed, but job will continue unaffected: " +
                     (r.ok() ? "exit code " + std::to_string(*r) : r.status().message()));
-    }
-    trace.SectionEnd("after_script");
   }
+  trace_->SectionEnd("after_script");
+}
 
-  // Saving the cache and uploading artifacts, for a job that ran to an end of its own.
-  if (gate->abort() == Why::kNone && cancel != Why::kCanceled &&
-      failure != std::string(gitlab::kRunnerSystemFailure)) {
-    bool succeeded = failure.empty() && cancel == Why::kNone;
-    if (succeeded) {
-      transfer_stage("archive_cache", "Saving cache for successful job", ArchiveCacheBody(xfer.ctx, true), false, false);
-      transfer_stage("upload_artifacts_on_success", "Uploading artifacts for successful job",
-                     UploadArtifactsBody(xfer.ctx, true), true, false);
-    } else {
-      transfer_stage("archive_cache_on_failure", "Saving cache for failed job", ArchiveCacheBody(xfer.ctx, false), false,
-                     false);
-      transfer_stage("upload_artifacts_on_failure", "Uploading artifacts for failed job",
-                     UploadArtifactsBody(xfer.ctx, false), false, false);
-    }
-  }
-
-  deadline.reset();
-  // File variables and temp files go at every end of the job, an abort included.
-  if (stages_may_have_run) outcome.cleanup_failed = !CleanUp(job.id, helper_scripts->CleanupFileVariables(), trace);
-
-  // The verdict, in the order gitlab-runner gives them precedence.
-  Why abort = gate->abort();
-  if (abort == Why::kInterrupted) {
-    failure = std::string(gitlab::kRunnerSystemFailure);
-    error_line = "Job failed (system failure): the runner was stopped while the job ran";
-  } else if (abort == Why::kAbort) {
-    failure = std::string(gitlab::kUnknownFailure);
-    error_line = "Job failed: canceled";
-  } else if (cancel == Why::kTimeout) {
-    failure = std::string(gitlab::kJobExecutionTimeout);
-    error_line = "Job failed: execution took longer than " + config::FormatGoDuration(timeout) + " seconds";
-  } else if (cancel == Why::kCanceled) {
-    failure = std::string(gitlab::kUnknownFailure);
-    error_line = "Job failed: canceled";
-  }
-  if (failure.empty()) {
-    trace.Info("Job succeeded");
+void JobRun::ArchiveCache(bool succeeded) {
+  if (succeeded) {
+    TransferStage("archive_cache", "Saving cache for successful job", ArchiveCacheBody(xfer_->ctx, true), false,
+                  false);
   } else {
-    trace.Error(error_line);
+    TransferStage("archive_cache_on_failure", "Saving cache for failed job", ArchiveCacheBody(xfer_->ctx, false),
+                  false, false);
   }
-  trace.Finish();
-  sender.Stop();
+}
+
+void JobRun::UploadArtifacts(bool succeeded) {
+  if (succeeded) {
+    TransferStage("upload_artifacts_on_success", "Uploading artifacts for successful job",
+                  UploadArtifactsBody(xfer_->ctx, true), true, false);
+  } else {
+    TransferStage("upload_artifacts_on_failure", "Uploading artifacts for failed job",
+                  UploadArtifactsBody(xfer_->ctx, false), false, false);
+  }
+}
+
+// Cleanup of file variables and credentials, unless the job was aborted.
+// File variables and temp files go at every end of the job, an abort included
+// (job/job_cleanup.h: its own bounded token, not the job's).
+void JobRun::Cleanup() {
+  if (!stages_may_have_run_) return;
+  trace_->SectionStart("cleanup_file_variables", "Cleaning up project directory and file based variables");
+  std::string err = RunJobCleanup(executor_, helper_scripts_->CleanupFileVariables(), *trace_);
+  if (!err.empty()) {
+    trace_->Warning("Cleaning up file based variables failed: " + err);
+    spdlog::warn("Job {}: its file variables and temp files could not be removed: {}", job_.id, err);
+  }
+  trace_->SectionEnd("cleanup_file_variables");
+  cleanup_failed_ = !err.empty();
+}
+
+JobOutcome JobRun::Finish() {
+  // The verdict, in the order gitlab-runner gives them precedence.
+  Why abort = gate_->abort();
+  if (abort == Why::kInterrupted) {
+    failure_ = std::string(gitlab::kRunnerSystemFailure);
+    error_line_ = "Job failed (system failure): the runner was stopped while the job ran";
+  } else if (abort == Why::kAbort) {
+    failure_ = std::string(gitlab::kUnknownFailure);
+    error_line_ = "Job failed: canceled";
+  } else if (cancel_ == Why::kTimeout) {
+    failure_ = std::string(gitlab::kJobExecutionTimeout);
+    error_line_ = "Job failed: execution took longer than " + config::FormatGoDuration(timeout_) + " seconds";
+  } else if (cancel_ == Why::kCanceled) {
+    failure_ = std::string(gitlab::kUnknownFailure);
+    error_line_ = "Job failed: canceled";
+  }
+  if (failure_.empty()) {
+    trace_->Info("Job succeeded");
+  } else {
+    trace_->Error(error_line_);
+  }
+  trace_->Finish();
+  sender_->Stop();
 
   JobState final_state;
-  final_state.state = failure.empty() ? "success" : "failed";
-  final_state.failure_reason = failure.empty() ? "" : gitlab::MapFailureReason(failure, job.features.failure_reasons);
-  final_state.exit_code = failure.empty() ? 0 : exit_code;
-  final_state.checksum = trace.Checksum();
-  final_state.bytesize = trace.Size();
-  outcome.reported = sender.Finish(final_state);
+  final_state.state = failure_.empty() ? "success" : "failed";
+  final_state.failure_reason = failure_.empty() ? "" : gitlab::MapFailureReason(failure_, job_.features.failure_reasons);
+  final_state.exit_code = failure_.empty() ? 0 : exit_code_;
+  final_state.checksum = trace_->Checksum();
+  final_state.bytesize = trace_->Size();
+  JobOutcome outcome;
+  outcome.reported = sender_->Finish(final_state);
   outcome.state = final_state.state;
   outcome.failure_reason = final_state.failure_reason;
   outcome.exit_code = final_state.exit_code;
   outcome.trace_bytes = final_state.bytesize;
+  outcome.cleanup_failed = cleanup_failed_;
   executor_.Cleanup();
   return outcome;
+}
+
+}  // namespace
+
+JobOutcome JobRunner::Run(const util::CancelToken& interrupt) {
+  JobRun run(p_, channel_, executor_, clock_, interrupt);
+  return run.Run();
 }
 
 }  // namespace job

@@ -51,9 +51,6 @@ class JobRunner {
   JobOutcome Run(const util::CancelToken& interrupt);
 
  private:
-  // The cleanup_file_variables stage (job/job_cleanup.h); false when it did not succeed.
-  bool CleanUp(int64_t job_id, const std::string& script, TraceBuffer& trace);
-
   JobRunnerParams p_;
   JobChannel& channel_;
   executor::Executor& executor_;

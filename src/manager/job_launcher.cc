@@ -152,6 +152,12 @@ gitlab::VersionInfo RunnerVersionInfo(const config::RunnerConfig& runner) {
   if (IsDocker(runner.executor)) {
     f.image = true;
     f.image_executor_opts = true;
+    // Service containers on a network of the job (executor/docker/services.cc): aliases,
+    // variables, entrypoint/command, executor_opts (user, platform).
+    f.services = true;
+    f.service_variables = true;
+    f.service_multiple_aliases = true;
+    f.service_executor_opts = true;
   }
   return info;
 }

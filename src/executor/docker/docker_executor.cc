@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "executor/docker/abort_handle.h"
+#include "executor/docker/allow_list.h"
 #include "executor/docker/cancel_watcher.h"
 #include "executor/docker/image_pull.h"
 #include "executor/docker/image_ref.h"
@@ -61,6 +62,7 @@ util::Status DockerExecutor::Prepare(const PrepareRequest& req, OutputSink& out,
     return util::Status::InvalidArgument(
         "no image to run the job in: the job has no image and [runners.docker] image is not set");
   }
+  SR_RETURN_IF_ERROR(CheckAllowLists(out));
   out.Write("Using Docker executor with image " + image + " ...\n");
   if (util::Status s = engine_.Ping(); !s.ok()) {
     return util::Status::Unavailable("Cannot connect to the Docker daemon: " + s.message());
@@ -92,17 +94,26 @@ util::Status DockerExecutor::Prepare(const PrepareRequest& req, OutputSink& out,
   if (!helper_image.ok()) return helper_image.status().WithContext("helper image");
   helper_image_ = *helper_image;
 
+  if (cfg_.docker.network_mode.empty() && (!req.services.empty() || req.network_per_build)) {
+    SR_RETURN_IF_ERROR(CreateNetwork());
+  }
   SR_RETURN_IF_ERROR(CreateVolumes());
   if (cancel.cancelled()) return CancelledStatus(cancel);
+  if (util::Status s = StartServices(out, cancel, &abort); !s.ok()) {
+    return cancel.cancelled() ? CancelledStatus(cancel) : s;
+  }
   auto job = Session(true);
   if (!job.ok()) return job.status();
   prepared_ = true;
   return util::Status::Ok();
 }
 
+std::string DockerExecutor::BaseName() const {
+  return "spotrunner-" + Sanitize(prep_.runner_short_token) + "-" + std::to_string(prep_.job_id) + "-" + instance_;
+}
+
 util::Status DockerExecutor::CreateVolumes() {
-  const std::string base = "spotrunner-" + Sanitize(prep_.runner_short_token) + "-" +
-                           std::to_string(prep_.job_id) + "-" + instance_;
+  const std::string base = BaseName();
   std::set<std::string> mounted;
   auto add = [&](const std::string& suffix, const std::string& path) -> util::Status {
     if (!mounted.insert(path).second) return util::Status::Ok();
@@ -163,13 +174,14 @@ util::Result<ContainerSpec> DockerExecutor::SpecFor(bool job_image) {
   const config::DockerConfig& d = cfg_.docker;
   const std::string role = job_image ? "build" : "helper";
   ContainerSpec s;
-  s.name = "spotrunner-" + Sanitize(prep_.runner_short_token) + "-" + std::to_string(prep_.job_id) + "-" + instance_ +
-           "-" + role + "-" + std::to_string(++containers_made_);
+  s.name = BaseName() + "-" + role + "-" + std::to_string(++containers_made_);
   s.labels = Labels(d.container_labels.begin(), d.container_labels.end());
   for (const auto& [k, v] : labels_) s.labels[k] = v;
   s.labels[labels::kRole] = role;
   s.binds = binds_;
-  s.network_mode = d.network_mode;
+  s.network_mode = NetworkMode();
+  s.network_aliases = {s.name};
+  if (job_image) s.network_aliases.insert(s.network_aliases.begin(), "build");
   s.working_dir = BuildsRoot();
   s.dns = d.dns;
   s.extra_hosts = d.extra_hosts;
@@ -179,8 +191,9 @@ util::Result<ContainerSpec> DockerExecutor::SpecFor(bool job_image) {
   }
   s.image = job_image_;
   if (!d.disable_entrypoint_overwrite && prep_.image.entrypoint) s.entrypoint = *prep_.image.entrypoint;
-  s.user = prep_.image.user.empty() ? d.user : prep_.image.user;
-  s.privileged = d.privileged;
+  s.user = d.user.empty() ? prep_.image.user : d.user;  // the runner's config wins (gitlab-runner)
+  const std::string image_name = prep_.image.name.empty() ? d.image : prep_.image.name;
+  s.privileged = d.privileged && PrivilegedAllowed(image_name, d.allowed_privileged_images);
   s.cap_add = d.cap_add;
   s.cap_drop = d.cap_drop;
   s.security_opt = d.security_opt;
@@ -218,7 +231,7 @@ void DockerExecutor::RemoveContainer(const std::string& id) {
 }
 
 void DockerExecutor::Cleanup() {
-  bool touched = !containers_.empty() || !volumes_.empty() || labels_.count(labels::kJobId);
+  bool touched = !containers_.empty() || !volumes_.empty() || !network_id_.empty() || labels_.count(labels::kJobId);
   if (!touched) return;
   job_session_.reset();
   helper_session_.reset();
@@ -228,6 +241,15 @@ void DockerExecutor::Cleanup() {
   if (auto left = engine_.ListContainers(mine); left.ok()) {
     for (const ContainerSummary& c : *left) RemoveContainer(c.id);
   }
+  // The network once nothing is attached to it any more.
+  if (!network_id_.empty()) {
+    util::Status s = engine_.RemoveNetwork(network_id_);
+    if (s.ok() || IsNotFound(s)) network_id_.clear();
+  }
+  if (auto left = engine_.ListNetworks(mine); left.ok()) {
+    for (const NetworkSummary& n : *left) (void)engine_.RemoveNetwork(n.id);
+  }
+  network_.clear();
   for (const std::string& v : volumes_) (void)engine_.RemoveVolume(v);
   volumes_.clear();
   if (auto left = engine_.ListVolumes(mine); left.ok()) {

@@ -6,8 +6,10 @@
 // cache or artifacts starts one container. Both share per-job volumes for the builds root
 // (and /cache), so what get_sources cloned is there in step_script. Scripts reach a
 // container on its attached stdin (never a bind mount of this host), output is streamed
-// live through attach. Speaks only the Engine API over the dialer's streams, so the daemon may
+// live through attach. A job with services (services.cc) gets a network of its own that its
+// containers and the services join, the services under their aliases. Speaks only the Engine API over the dialer's streams, so the daemon may
 // be local or behind an SSH channel.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "executor/docker/abort_handle.h"
 #include "executor/docker/engine_client.h"
 #include "executor/docker/stage_session.h"
 #include "executor/executor.h"
@@ -43,9 +46,12 @@ class DockerExecutor final : public Executor {
   std::string BuildsRoot() const override;
   bool SharedEnvironment() const override { return false; }
 
-  // Checks the daemon, makes the job image (req.image.name, else [runners.docker] image)
-  // present per the pull policies and the helper image if not present, creates the
-  // per-job volumes, detects the shell and starts the job's container. Fails with kInvalidArgument when there is no
+  // Checks the allow-lists (allowed_images, allowed_services, allowed_users, pull policies)
+  // before anything is made, checks the daemon, makes the job image (req.image.name, else
+  // [runners.docker] image) present per the pull policies and the helper image if not
+  // present, creates the job's network (when it has services and no network_mode is set) and
+  // volumes, starts the services and waits for them, detects the shell and starts the job's
+  // container. Fails with kInvalidArgument when there is no
   // image or a pull policy is not allowed, kNotFound when an image cannot be had,
   // kUnavailable when the daemon does not answer, kCancelled when `cancel` fired.
   util::Status Prepare(const PrepareRequest& req, OutputSink& out, const util::CancelToken& cancel) override;
@@ -54,7 +60,7 @@ class DockerExecutor final : public Executor {
   // code. On cancel the container is killed at once and kCancelled returned.
   // REQUIRES: Prepare succeeded.
   util::Result<int> Run(const RunRequest& req, OutputSink& out, const util::CancelToken& cancel) override;
-  // Removes the containers and volumes this executor made. Idempotent.
+  // Removes the containers, network and volumes this executor made. Idempotent.
   void Cleanup() override;
 
   // The labels every container and volume of this executor carries.
@@ -62,7 +68,30 @@ class DockerExecutor final : public Executor {
   EngineClient& engine() { return engine_; }
 
  private:
+  struct RunningService {
+    std::string id;
+    std::string name;  // container name
+    std::vector<std::string> ips;
+    std::vector<int> ports;  // exposed TCP ports to wait for
+  };
+
+  // "spotrunner-<short token>-<job id>-<instance>": names this executor's objects.
+  std::string BaseName() const;
   util::Status CreateVolumes();
+  // services.cc
+  util::Status CheckAllowLists(OutputSink& out);
+  util::Status CreateNetwork();
+  // The network the job's containers join: the job's own, else [runners.docker] network_mode.
+  std::string NetworkMode() const;
+  util::Status StartServices(OutputSink& out, const util::CancelToken& cancel, AbortHandle* abort);
+  void WaitForServices(const std::vector<RunningService>& services, OutputSink& out, const util::CancelToken& cancel);
+  void WaitForService(const RunningService& svc, std::chrono::seconds timeout, OutputSink& out,
+                      const util::CancelToken& cancel);
+  util::Status HealthCheck(const RunningService& svc, std::chrono::seconds timeout, const util::CancelToken& cancel,
+                           std::string* logs, bool* ran);
+  // Both streams of a container's log with timestamps, at most 64 KiB, trimmed.
+  std::string ContainerLogs(const std::string& id);
+
   // The running session for the job's image or the helper's; starts one when needed.
   util::Result<StageSession*> Session(bool job_image);
   util::Result<ContainerSpec> SpecFor(bool job_image);
@@ -80,6 +109,8 @@ class DockerExecutor final : public Executor {
   Labels labels_;
   std::vector<std::string> binds_;
   std::vector<std::string> volumes_;  // created, not yet removed
+  std::string network_;     // the job's network name, "" = none
+  std::string network_id_;  // created, not yet removed
   std::set<std::string> containers_;  // created, not yet removed
   std::unique_ptr<StageSession> job_session_, helper_session_;
   bool job_inspected_ = false;  // user and shell known

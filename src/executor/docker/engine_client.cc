@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace executor::docker {
@@ -270,6 +271,12 @@ util::Result<std::string> EngineClient::CreateContainer(const ContainerSpec& spe
   if (spec.nano_cpus > 0) host["NanoCpus"] = spec.nano_cpus;
   if (spec.shm_size > 0) host["ShmSize"] = spec.shm_size;
   cfg["HostConfig"] = host;
+  const std::string& net = spec.network_mode;
+  bool user_defined = !net.empty() && net != "host" && net != "none" && net != "bridge" && net != "default" &&
+                      net.rfind("container:", 0) != 0;
+  if (user_defined && !spec.network_aliases.empty()) {
+    cfg["NetworkingConfig"] = {{"EndpointsConfig", {{net, {{"Aliases", spec.network_aliases}}}}}};
+  }
 
   std::string target = "/containers/create";
   std::string sep = "?";
@@ -310,14 +317,58 @@ util::Result<std::unique_ptr<HttpExchange>> EngineClient::Attach(const std::stri
   return ex;
 }
 
-util::Status EngineClient::Logs(const std::string& id, bool follow, const BodySink& sink, AbortHandle* abort) {
+util::Status EngineClient::Logs(const std::string& id, bool follow, const BodySink& sink, AbortHandle* abort,
+                                bool timestamps) {
   std::unique_ptr<HttpExchange> ex;
   HttpResponseHead head;
   std::string target = "/containers/" + P(id) + "/logs?stdout=1&stderr=1";
   if (follow) target += "&follow=1";
+  if (timestamps) target += "&timestamps=1";
   SR_RETURN_IF_ERROR(Open("container logs", HttpRequest{"GET", target, {}, ""}, &ex, &head));
   AbortHandle::Registration reg(abort, ex.get());
   return ex->ReadBody(sink).WithContext("docker container logs");
+}
+
+util::Result<ContainerInfo> EngineClient::InspectContainer(const std::string& id) {
+  auto r = Call("container inspect", HttpRequest{"GET", "/containers/" + P(id) + "/json", {}, ""});
+  if (!r.ok()) return r.status();
+  auto j = ParseJson("container inspect", r->body);
+  if (!j.ok()) return j.status();
+  ContainerInfo info;
+  info.id = Str(*j, "Id");
+  info.name = Str(*j, "Name");
+  if (!info.name.empty() && info.name[0] == '/') info.name.erase(0, 1);
+  if (auto st = j->find("State"); st != j->end() && st->is_object()) {
+    info.status = Str(*st, "Status");
+    if (auto c = st->find("ExitCode"); c != st->end() && c->is_number_integer()) info.exit_code = c->get<int>();
+  }
+  if (auto ns = j->find("NetworkSettings"); ns != j->end() && ns->is_object()) {
+    if (auto nets = ns->find("Networks"); nets != ns->end() && nets->is_object()) {
+      for (const auto& [name, net] : nets->items()) {
+        if (!net.is_object()) continue;
+        if (std::string ip = Str(net, "IPAddress"); !ip.empty()) info.ips.push_back(ip);
+        if (std::string ip6 = Str(net, "GlobalIPv6Address"); !ip6.empty()) info.ips.push_back(ip6);
+      }
+    }
+  }
+  if (auto cfg = j->find("Config"); cfg != j->end() && cfg->is_object()) {
+    if (auto ports = cfg->find("ExposedPorts"); ports != cfg->end() && ports->is_object()) {
+      for (const auto& [spec, unused] : ports->items()) {
+        int port = 0;
+        char proto[8] = {};
+        if (sscanf(spec.c_str(), "%d/%7s", &port, proto) >= 1 && (proto[0] == 0 || std::string(proto) == "tcp")) {
+          info.exposed_tcp_ports.push_back(port);
+        }
+      }
+      std::sort(info.exposed_tcp_ports.begin(), info.exposed_tcp_ports.end());
+    }
+    if (auto env = cfg->find("Env"); env != cfg->end() && env->is_array()) {
+      for (const auto& e : *env) {
+        if (e.is_string()) info.env.push_back(e.get<std::string>());
+      }
+    }
+  }
+  return info;
 }
 
 util::Status EngineClient::StartContainer(const std::string& id) {
@@ -373,6 +424,42 @@ util::Result<std::vector<ContainerSummary>> EngineClient::ListContainers(const s
       }
     }
     if (auto l = c.find("Labels"); l != c.end()) s.labels = LabelsOf(*l);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+util::Result<std::string> EngineClient::CreateNetwork(const std::string& name, const Labels& labels,
+                                                     const std::map<std::string, std::string>& options) {
+  json body = {{"Name", name}, {"CheckDuplicate", true}, {"Driver", "bridge"}, {"Labels", labels}};
+  body["Options"] = json::object();
+  for (const auto& [k, v] : options) body["Options"][k] = v;
+  auto r =
+      Call("network create", HttpRequest{"POST", "/networks/create", {{"Content-Type", "application/json"}}, Dump(body)});
+  if (!r.ok()) return r.status();
+  auto j = ParseJson("network create", r->body);
+  if (!j.ok()) return j.status();
+  std::string id = Str(*j, "Id");
+  if (id.empty()) return util::Status::Internal("docker network create: the answer has no Id");
+  return id;
+}
+
+util::Status EngineClient::RemoveNetwork(const std::string& id) {
+  return Call("network remove", HttpRequest{"DELETE", "/networks/" + P(id), {}, ""}).status();
+}
+
+util::Result<std::vector<NetworkSummary>> EngineClient::ListNetworks(const std::vector<std::string>& label_filters) {
+  auto r = Call("network list", HttpRequest{"GET", "/networks?filters=" + LabelFilters(label_filters), {}, ""});
+  if (!r.ok()) return r.status();
+  auto j = ParseJson("network list", r->body);
+  if (!j.ok()) return j.status();
+  std::vector<NetworkSummary> out;
+  if (!j->is_array()) return out;
+  for (const auto& n : *j) {
+    NetworkSummary s;
+    s.id = Str(n, "Id");
+    s.name = Str(n, "Name");
+    if (auto l = n.find("Labels"); l != n.end()) s.labels = LabelsOf(*l);
     out.push_back(std::move(s));
   }
   return out;

@@ -8,6 +8,7 @@
 // Thread-safe: calls from several threads run on separate streams.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -60,8 +61,12 @@ class EngineClient {
   // FrameDecoder), which ends when the container stops; with `with_stdin` (and a container
   // created with open_stdin) HttpExchange::Write feeds the container's stdin.
   util::Result<std::unique_ptr<HttpExchange>> Attach(const std::string& id, bool with_stdin = false);
-  // GET /containers/{id}/logs?stdout=1&stderr=1[&follow=1]: the multiplexed log to `sink`.
-  util::Status Logs(const std::string& id, bool follow, const BodySink& sink, AbortHandle* abort = nullptr);
+  // GET /containers/{id}/logs?stdout=1&stderr=1[&follow=1][&timestamps=1]: the multiplexed
+  // log to `sink`.
+  util::Status Logs(const std::string& id, bool follow, const BodySink& sink, AbortHandle* abort = nullptr,
+                    bool timestamps = false);
+  // GET /containers/{id}/json.
+  util::Result<ContainerInfo> InspectContainer(const std::string& id);
   util::Status StartContainer(const std::string& id);
   // POST /containers/{id}/wait: blocks until the container is not running; its exit code.
   util::Result<int> WaitContainer(const std::string& id, AbortHandle* abort = nullptr);
@@ -73,6 +78,15 @@ class EngineClient {
   util::Status RemoveContainer(const std::string& id);
   // GET /containers/json?all=1&filters={"label":[...]}; each filter is "key" or "key=value".
   util::Result<std::vector<ContainerSummary>> ListContainers(const std::vector<std::string>& label_filters);
+
+  // POST /networks/create (bridge driver, CheckDuplicate). `options` are the driver's
+  // ("com.docker.network.driver.mtu"). Returns the network id.
+  util::Result<std::string> CreateNetwork(const std::string& name, const Labels& labels,
+                                          const std::map<std::string, std::string>& options = {});
+  // DELETE /networks/{id}. kNotFound when it is gone.
+  util::Status RemoveNetwork(const std::string& id);
+  // GET /networks?filters={"label":[...]}.
+  util::Result<std::vector<NetworkSummary>> ListNetworks(const std::vector<std::string>& label_filters);
 
   // POST /volumes/create (local driver). Returns the volume name.
   util::Result<std::string> CreateVolume(const std::string& name, const Labels& labels);

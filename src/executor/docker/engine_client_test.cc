@@ -38,6 +38,10 @@ class EngineClientTest : public ::testing::Test {
     if (vols.ok()) {
       for (const auto& v : *vols) (void)engine_->RemoveVolume(v.name);
     }
+    auto nets = engine_->ListNetworks({"com.spotrunner.test=" + tag_});
+    if (nets.ok()) {
+      for (const auto& n : *nets) (void)engine_->RemoveNetwork(n.id);
+    }
   }
   ContainerSpec Spec(std::vector<std::string> cmd) {
     ContainerSpec s;
@@ -205,6 +209,59 @@ TEST_F(EngineClientTest, RemoveLeftoversKeepsAnotherManagersContainers) {
   ASSERT_EQ(left->size(), 1u);
   EXPECT_EQ((*left)[0].labels.at(labels::kSystemId), "s_bbbbbbbbbbbb");
   ASSERT_OK(engine_->RemoveContainer(*idb));
+}
+
+// A user-defined network gives alias DNS even on an Engine without a default bridge; the
+// leftover sweep removes the network after its containers.
+TEST_F(EngineClientTest, NetworkAliasesResolveAndLeftoversRemoveNetworks) {
+  std::string token = "tok" + tag_;
+  Labels mine = {{labels::kManaged, "true"}, {labels::kShortToken, token}, {"com.spotrunner.test", tag_}};
+  const std::string net = "spotrunner-test-" + tag_;
+  auto net_id = engine_->CreateNetwork(net, mine);
+  ASSERT_OK(net_id);
+  EXPECT_EQ(engine_->CreateNetwork(net, mine).status().code(), util::Status::Code::kFailedPrecondition);
+  auto nets = engine_->ListNetworks({"com.spotrunner.test=" + tag_});
+  ASSERT_OK(nets);
+  ASSERT_EQ(nets->size(), 1u);
+  EXPECT_EQ((*nets)[0].name, net);
+
+  ContainerSpec svc = Spec({"sh", "-c", "mkdir -p /www && echo served > /www/index.html && exec httpd -f -p 80 -h /www"});
+  svc.labels = mine;
+  svc.network_mode = net;
+  svc.network_aliases = {"svc-one", "svc-two"};
+  auto svc_id = engine_->CreateContainer(svc);
+  ASSERT_OK(svc_id);
+  ASSERT_OK(engine_->StartContainer(*svc_id));
+  auto info = engine_->InspectContainer(*svc_id);
+  ASSERT_OK(info);
+  EXPECT_EQ(info->status, "running");
+  EXPECT_EQ(info->ips.size(), 1u);
+  EXPECT_TRUE(info->exposed_tcp_ports.empty());
+
+  ContainerSpec client = Spec({"sh", "-c",
+                               "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://svc-two/ && exit 0; sleep 0.3; done; "
+                               "exit 1"});
+  client.labels = mine;
+  client.network_mode = net;
+  auto client_id = engine_->CreateContainer(client);
+  ASSERT_OK(client_id);
+  ASSERT_OK(engine_->StartContainer(*client_id));
+  auto code = engine_->WaitContainer(*client_id);
+  ASSERT_OK(code);
+  EXPECT_EQ(*code, 0);
+  std::string out;
+  FrameDecoder decoder([&](StreamKind, std::string_view p) { out.append(p); });
+  ASSERT_OK(engine_->Logs(*client_id, false, [&](std::string_view b) { return decoder.Feed(b); }));
+  EXPECT_EQ(out, "served\n");
+
+  EXPECT_FALSE(engine_->RemoveNetwork(*net_id).ok()) << "a network with containers on it stays";
+  int removed = 0;
+  ASSERT_OK(RemoveLeftovers(*engine_, token, "", &removed));
+  EXPECT_EQ(removed, 3);
+  nets = engine_->ListNetworks({"com.spotrunner.test=" + tag_});
+  ASSERT_OK(nets);
+  EXPECT_TRUE(nets->empty());
+  EXPECT_EQ(engine_->RemoveNetwork(*net_id).code(), util::Status::Code::kNotFound);
 }
 
 }  // namespace

@@ -27,6 +27,8 @@ struct ContainerSpec {
   // HostConfig
   std::vector<std::string> binds;  // "volume:/builds", "/host:/ctr:ro"
   std::string network_mode;        // "" = the daemon's default
+  // DNS names on a user-defined `network_mode` network (not host, none, bridge, container:).
+  std::vector<std::string> network_aliases;
   bool privileged = false;
   std::vector<std::string> cap_add, cap_drop, security_opt, dns, extra_hosts;
   std::vector<std::string> devices;  // "/dev/host[:/dev/ctr[:rwm]]"
@@ -49,6 +51,23 @@ struct ContainerSummary {
   std::vector<std::string> names;
   std::string image;
   std::string state;  // "created", "running", "exited", ...
+  Labels labels;
+};
+
+// GET /containers/{id}/json: what the services wait needs.
+struct ContainerInfo {
+  std::string id;
+  std::string name;    // without the leading "/"
+  std::string status;  // "created", "running", "exited", ...
+  int exit_code = 0;
+  std::vector<std::string> ips;  // one per network the container is on
+  std::vector<int> exposed_tcp_ports;  // Config.ExposedPorts "N/tcp", ascending
+  std::vector<std::string> env;        // Config.Env "KEY=VALUE"
+};
+
+struct NetworkSummary {
+  std::string id;
+  std::string name;
   Labels labels;
 };
 

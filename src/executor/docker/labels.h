@@ -13,6 +13,6 @@ inline constexpr char kProjectId[] = "com.spotrunner.project.id";
 inline constexpr char kConcurrentId[] = "com.spotrunner.concurrent.id";
 inline constexpr char kPid[] = "com.spotrunner.pid";            // the runner process
 inline constexpr char kInstance[] = "com.spotrunner.instance";  // one executor object
-inline constexpr char kRole[] = "com.spotrunner.role";  // build, helper, volume
+inline constexpr char kRole[] = "com.spotrunner.role";  // build, helper, service, wait, volume, network
 
 }  // namespace executor::docker::labels

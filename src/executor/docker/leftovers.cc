@@ -20,6 +20,13 @@ util::Status RemoveLeftovers(EngineClient& engine, const std::string& short_toke
   auto containers = engine.ListContainers(filters);
   if (!containers.ok()) return containers.status();
   for (const ContainerSummary& c : *containers) note(engine.RemoveContainer(c.id));
+  // Networks once their containers are gone (a network with endpoints cannot be removed).
+  auto networks = engine.ListNetworks(filters);
+  if (!networks.ok()) {
+    if (first.ok()) first = networks.status();
+  } else {
+    for (const NetworkSummary& n : *networks) note(engine.RemoveNetwork(n.id));
+  }
   auto volumes = engine.ListVolumes(filters);
   if (!volumes.ok()) return first.ok() ? volumes.status() : first;
   for (const VolumeSummary& v : *volumes) note(engine.RemoveVolume(v.name));

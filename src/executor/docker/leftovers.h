@@ -8,10 +8,10 @@
 
 namespace executor::docker {
 
-// Removes (force, with anonymous volumes) every container, then every volume, labelled
-// com.spotrunner.managed=true, com.spotrunner.runner.short_token=`short_token` and, when
-// `system_id` is not empty, com.spotrunner.runner.system_id=`system_id` (another manager of
-// the same config.toml on this Engine keeps its containers). Call it
+// Removes (force, with anonymous volumes) every container, then every network, then every
+// volume, labelled com.spotrunner.managed=true, com.spotrunner.runner.short_token=`short_token`
+// and, when `system_id` is not empty, com.spotrunner.runner.system_id=`system_id` (another
+// manager of the same config.toml on this Engine keeps its containers). Call it
 // when the runner starts, before it takes jobs: it also removes the containers of jobs
 // this process is running. Tries everything; returns the first failure (a container or
 // volume already gone is not one). Adds the number removed to `*removed` when given.
