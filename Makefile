@@ -36,12 +36,14 @@ $(ASAN_BUILD)/build.ninja: | deps
 services: product
 	@bash scripts/services.sh
 
-# Unit tests (also under ASan+UBSan), then the integration tests against real services.
+# Unit tests (also under ASan+UBSan; they replay the fuzz corpora too), then the integration
+# tests against real services, then the Debian package installed, checked and purged.
 test: build services $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
 	cd $(BUILD) && ctest -L unit -j $(JOBS) --output-on-failure
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest -L unit -j $(JOBS) --output-on-failure
 	cd $(BUILD) && ctest -L integration --output-on-failure
+	$(MAKE) deb-test
 
 demo: product services
 	@SR_DEMO_T0=$(DEMO_T0) bash scripts/demo.sh
