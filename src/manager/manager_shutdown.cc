@@ -95,19 +95,8 @@ void Manager::WaitForJobs() {
     cv_.wait_for(l, std::chrono::milliseconds(200));
   }
   // Join the jobs that ended; the others stay in jobs_ (threads_left, the destructor).
-  std::vector<std::shared_ptr<RunningJob>> done;
-  for (auto it = jobs_.begin(); it != jobs_.end();) {
-    if (it->second->done) {
-      done.push_back(it->second);
-      it = jobs_.erase(it);
-    } else {
-      ++it;
-    }
-  }
   l.unlock();
-  for (auto& j : done) {
-    if (j->thread.joinable()) j->thread.join();
-  }
+  ReapFinished();
 }
 
 void Manager::RemoveFleets(const std::vector<std::shared_ptr<Entry>>& entries) {
