@@ -51,7 +51,11 @@ TEST(HostKeyMitmTest, ImpostorSshdIsRefusedAndTheInstanceReplaced) {
   int64_t id = h.Enqueue(RunnerHarness::Spec({"echo ran-on-$(ip -o -4 addr show eth0 | awk '{print $4}')"}));
 
   // The first instance's own sshd is up: replace it by an impostor on the same address.
-  const std::string first = "sr-" + fleet + "-1";
+  // Its name is sr-<fleet>-<manager hash>-1 (the local provider's names are per manager).
+  ASSERT_TRUE(WaitUntil([&] { return !FleetNamespaceNames(fleet).empty(); }, 30s)) << testutil::ReadFile(log);
+  const std::string first = FleetNamespaceNames(fleet).front();
+  ASSERT_EQ(first.substr(first.size() - 2), "-1") << first;
+  const std::string second = first.substr(0, first.size() - 1) + "2";
   const std::string pid_file = state + "/" + first + ".pid";
   ASSERT_TRUE(WaitUntil([&] { return !Sh("cat " + pid_file + " 2>/dev/null").empty(); }, 30s))
       << testutil::ReadFile(log);
@@ -61,7 +65,10 @@ TEST(HostKeyMitmTest, ImpostorSshdIsRefusedAndTheInstanceReplaced) {
      "/" + first + ".sshd_config > " + fake + "/sshd_config");
   ASSERT_NE(Sh("grep -c 'HostKey " + fake + "' " + fake + "/sshd_config"), "0\n");
   Sh("kill $(cat " + pid_file + ")");
-  ASSERT_TRUE(WaitUntil([&] { return Sh("ip netns pids " + first).empty(); }, 10s));
+  // (The instance's dead-man watcher stays in the namespace; only its sshd must be gone.)
+  ASSERT_TRUE(WaitUntil(
+      [&] { return Sh("for p in $(ip netns pids " + first + "); do cat /proc/$p/comm; done | grep -c '^sshd'") == "0\n"; },
+      10s));
   ASSERT_EQ(Sh("ip netns exec " + first + " /usr/sbin/sshd -f " + fake + "/sshd_config && echo started"), "started\n");
 
   // The manager refuses it, says so, removes it and runs the job on a new instance.
@@ -71,15 +78,14 @@ TEST(HostKeyMitmTest, ImpostorSshdIsRefusedAndTheInstanceReplaced) {
   EXPECT_NE(out.find("instance " + first + " refused"), std::string::npos) << out;
   EXPECT_NE(out.find("host key mismatch: the server presented SHA256:"), std::string::npos) << out;
   EXPECT_EQ(out.find("Job " + std::to_string(id) + " runs on instance " + first + " "), std::string::npos) << out;
-  EXPECT_NE(out.find("runs on instance sr-" + fleet + "-2"), std::string::npos) << out;
+  EXPECT_NE(out.find("runs on instance " + second), std::string::npos) << out;
 
   runner->Signal(SIGQUIT);
   EXPECT_TRUE(runner->WaitExit(60s).has_value()) << testutil::ReadFile(log);
   Sh("kill $(cat " + fake + "/sshd.pid 2>/dev/null) 2>/dev/null");
   EXPECT_TRUE(WaitUntil([&] { return Namespaces(fleet) == 0; }, 30s)) << Sh("ip netns list");
-  for (int n = 1; n < 5; ++n) {
-    Sh("for p in $(ip netns pids sr-" + fleet + "-" + std::to_string(n) + " 2>/dev/null); do kill -9 $p; done; "
-       "ip netns delete sr-" + fleet + "-" + std::to_string(n) + " 2>/dev/null");
+  for (const std::string& ns : FleetNamespaceNames(fleet)) {
+    Sh("for p in $(ip netns pids " + ns + " 2>/dev/null); do kill -9 $p; done; ip netns delete " + ns + " 2>/dev/null");
   }
 }
 

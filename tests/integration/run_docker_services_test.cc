@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "config/parse.h"
+#include "config/system_id.h"
 #include "gitlab/token.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/host_probe.h"
@@ -336,8 +337,10 @@ TEST(RunDockerServicesLeftoversTest, RunRemovesANetworkAKilledRunnerLeft) {
   auto loaded = config::LoadConfigFile(h.config_path());
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   std::string short_token = gitlab::ShortToken(loaded->config.runners.at(0).token);
+  auto system_id = config::LoadOrCreateSystemId(h.config_path());  // what `run` will use
+  ASSERT_TRUE(system_id.ok()) << system_id.status().ToString();
   std::string labels = "{\"com.spotrunner.managed\":\"true\",\"com.spotrunner.runner.short_token\":\"" +
-                       short_token + "\"}";
+                       short_token + "\",\"com.spotrunner.runner.system_id\":\"" + *system_id + "\"}";
   std::string net = "sr-itest-leftover-net-" + std::to_string(getpid());
   std::string answer = Sh(std::string(kDocker) + "-H 'Content-Type: application/json' -d '{\"Name\":\"" + net +
                           "\",\"Labels\":" + labels + "}' http://localhost/networks/create");

@@ -164,6 +164,8 @@ util::Result<std::string> AwsProvider::LaunchUserData(std::string* host_public) 
   if (!kp.ok()) return kp.status().WithContext("aws: instance host key");
   auto user_data = BuildUserData(s.ssh_user, options_.ssh_public_key, options_.user_data_part,
                                  HostKey{kp->private_pem, kp->public_line});
+  if (user_data.ok() && s.dead_man_timeout.count() > 0)
+    user_data = WithDeadManSwitch(*user_data, s.ssh_user, s.dead_man_timeout);
   if (!user_data.ok()) return user_data.status();
   *host_public = kp->public_line;
   return Base64(*user_data);

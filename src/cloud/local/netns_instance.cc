@@ -293,7 +293,13 @@ util::Status FleetNet::ReplaceHostKey(const std::string& id, const std::string& 
   }
   auto r = RunChecked({"ip", "netns", "exec", id, "/usr/sbin/sshd", "-f", StatePath(id + ".sshd_config")});
   if (!r.ok()) return r.status().WithContext("local instance " + id + ": restarting sshd");
-  return util::Status::Ok();
+  // sshd returns once it has daemonised, which may be before it listens: the instance
+  // answers with the new key when this returns, as after cloud-init on a real one.
+  for (int i = 0; i < 50; ++i) {
+    if (SshAnswers(IndexOf(id), 200)) return util::Status::Ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return util::Status::Unavailable("local instance " + id + ": sshd does not answer after its host key changed");
 }
 
 util::Status FleetNet::DeleteInstance(const std::string& id) {
