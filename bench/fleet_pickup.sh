@@ -76,9 +76,11 @@ runner=
 # Per job: "Job N received", "instance X is ready", "Job N runs on instance X". A job that
 # was received before its instance became ready waited for it: ready -> runs is the figure.
 # A job that found its instance ready and idle: received -> runs (printed apart).
+# The JSON log's keys are sorted (logrus: level, msg, time): bring "time" to the front first.
+sed -E 's/^(.*)("time":"[^"]*")(.*)$/\2 \1\3/' "$work/run.log" |
 sed -n -e 's/.*"time":"\([^"]*\)".*"msg":"fleet [^ ]*: instance \([^ ]*\) is ready".*/ready \2 - \1/p' \
   -e 's/.*"time":"\([^"]*\)".*"msg":"Job \([0-9]*\) received.*/received - \2 \1/p' \
-  -e 's/.*"time":"\([^"]*\)".*"msg":"Job \([0-9]*\) runs on instance \([^ ]*\) .*/runs \3 \2 \1/p' "$work/run.log" |
+  -e 's/.*"time":"\([^"]*\)".*"msg":"Job \([0-9]*\) runs on instance \([^ ]*\) .*/runs \3 \2 \1/p' |
   awk '
     function days(y, m, d,   era, yoe, doy, doe) {
       y -= (m <= 2); era = int(y / 400); yoe = y - era * 400

@@ -105,7 +105,9 @@ for id in "${!ordering_of[@]}"; do
   echo "$id ${ordering_of[$id]} $(job_json "$id" | field queued_at_us)"
 done >"$work/queued.txt"
 # "2026-12-07T04:05:51.266123Z" -> µs since the epoch (days_from_civil, no date(1) per line).
-sed -n 's/.*"time":"\([^"]*\)".*"msg":"Job \([0-9]*\) \(received\|finished\).*/\2 \3 \1/p' "$work/run.log" |
+# The JSON log's keys are sorted (logrus: level, msg, time): bring "time" to the front first.
+sed -E 's/^(.*)("time":"[^"]*")(.*)$/\2 \1\3/' "$work/run.log" |
+  sed -n 's/.*"time":"\([^"]*\)".*"msg":"Job \([0-9]*\) \(received\|finished\).*/\2 \3 \1/p' |
   awk '
     function days(y, m, d,   era, yoe, doy, doe) {
       y -= (m <= 2); era = int(y / 400); yoe = y - era * 400
