@@ -14,7 +14,7 @@ CMAKE_GEN  := -G Ninja
 # When make started: the demo's clock counts the build too.
 DEMO_T0    := $(shell date +%s.%N)
 
-.PHONY: deps product build test unit integration demo bench clean services deb deb-test fuzz
+.PHONY: deps product build test unit integration demo bench clean services deb deb-test fuzz fuzz-deps
 
 deps:
 	@bash scripts/deps.sh
@@ -48,12 +48,15 @@ test: build services $(ASAN_BUILD)/build.ninja
 demo: product services
 	@SR_DEMO_T0=$(DEMO_T0) bash scripts/demo.sh
 
-$(FUZZ_BUILD)/build.ninja: | deps
+fuzz-deps:
+	@bash scripts/deps.sh fuzz
+
+$(FUZZ_BUILD)/build.ninja: | fuzz-deps
 	cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSR_FUZZ=ON -DSR_BENCH=OFF -DCMAKE_CXX_COMPILER=clang++
 
 # libFuzzer targets (fuzz/) under ASan+UBSan, each run FUZZ_SECONDS; not part of make test,
 # which replays their corpora and regressions instead. FUZZ_TARGETS="masker cron" picks some.
-fuzz: deps $(FUZZ_BUILD)/build.ninja
+fuzz: fuzz-deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
 	bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

@@ -12,8 +12,9 @@ pkgs=(
   systemd dpkg-dev  # systemd-analyze verify of the service unit; dpkg-deb/dpkg-shlibdeps for make deb
   cloud-init  # `cloud-init schema` checks the user data the manager writes (AwsUserDataTest)
   python3    # make demo reads the admin APIs' JSON
-  clang libclang-rt-14-dev  # make fuzz: libFuzzer with ASan+UBSan (Debian 12's clang 14)
 )
+# `scripts/deps.sh fuzz` (make fuzz) adds clang: libFuzzer with ASan+UBSan (Debian 12's clang 14).
+[[ ${1:-} == fuzz ]] && pkgs+=(clang libclang-rt-14-dev)
 command -v npm >/dev/null || pkgs+=(nodejs npm)  # test peers (scripts/npm_deps.sh)
 missing=()
 for p in "${pkgs[@]}"; do
