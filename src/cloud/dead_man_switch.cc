@@ -29,7 +29,9 @@ std::string WatcherScript(const WatcherOptions& o) {
   if (!o.still_present.empty()) s += "  " + o.still_present + " || exit 0\n";
   s += "  last=$(stat -c %Y \"$hb\" 2>/dev/null) || { touch \"$hb\"; continue; }\n"
        "  now=$(date +%s)\n"
-       "  [ $((now - last)) -lt \"$limit\" ] && continue\n"
+       // Whole seconds on both sides: "-le" keeps a full timeout after the last touch
+       // (12.9 -> 14.0 reads as 2 s but is 1.1 s).
+       "  [ $((now - last)) -le \"$limit\" ] && continue\n"
        "  echo \"spotrunner dead-man switch: no heartbeat from the manager for $((now - last)) s \"\\\n"
        "\"(limit $limit s); powering off\"\n" +
        o.power_off + (o.power_off.back() == '\n' ? "" : "\n") +
