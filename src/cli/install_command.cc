@@ -91,7 +91,7 @@ class Undo {
   bool committed_ = false;
 };
 
-// Creates config.toml (0600, its new directories 0700, owned by the service user) unless it
+// Creates config.toml (0600, its new directories 0700, owned by `owner`) unless it
 // exists; an existing one must parse. *created tells whether a file was written.
 util::Status EnsureConfig(const std::string& path, const Account& owner, Undo& undo, bool* created) {
   *created = false;
@@ -169,7 +169,8 @@ int RunInstall(const InstallOptions& o, const ServiceHost& host, std::ostream& o
   }
   if (host.root && o.user.empty()) {
     err << "ERROR: specify the user the " << o.service
-        << " service runs as with --user (its jobs run as that user; --user root keeps root)\n";
+        << " service runs its shell jobs as with --user (the service itself runs as root and keeps config.toml "
+           "to itself; --user root runs jobs as root)\n";
     return kExitUsage;
   }
   auto account = LookUpUser(o.user);
@@ -179,7 +180,7 @@ int RunInstall(const InstallOptions& o, const ServiceHost& host, std::ostream& o
   }
   std::string config_path = o.config;
   if (config_path.empty()) {
-    config_path = account->uid == 0 ? "/etc/spotrunner/config.toml" : account->home + "/.spotrunner/config.toml";
+    config_path = host.root ? "/etc/spotrunner/config.toml" : account->home + "/.spotrunner/config.toml";
   }
   std::string wd = o.working_directory.empty() ? account->home : o.working_directory;
   std::error_code ec;
@@ -191,7 +192,11 @@ int RunInstall(const InstallOptions& o, const ServiceHost& host, std::ostream& o
   uo.binary = host.binary;
   uo.config = config_path;
   uo.working_directory = wd;
-  uo.user = account->name;
+  if (host.root) {
+    uo.job_user = account->name;
+  } else {
+    uo.service_user = account->name;
+  }
   auto unit = RenderServiceUnit(uo);
   if (!unit.ok()) {
     err << "ERROR: " << unit.status().message() << "\n";
@@ -220,7 +225,15 @@ int RunInstall(const InstallOptions& o, const ServiceHost& host, std::ostream& o
 
   Undo undo;
   bool created_config = false;
-  util::Status s = EnsureConfig(config_path, *account, undo, &created_config);
+  // config.toml belongs to whoever runs the service: root for a system install, so the
+  // jobs' user cannot read the tokens in it.
+  Account owner = *account;
+  if (host.root) {
+    owner.name = "root";
+    owner.uid = geteuid();
+    owner.gid = getegid();
+  }
+  util::Status s = EnsureConfig(config_path, owner, undo, &created_config);
   if (!s.ok()) {
     err << "ERROR: " << s.message() << "; nothing was installed\n";
     return kExitFailure;
@@ -233,7 +246,8 @@ int RunInstall(const InstallOptions& o, const ServiceHost& host, std::ostream& o
   undo.Commit();
   if (created_config) out << "Created " << config_path << " (mode 0600)\n";
   out << "Wrote " << unit_path.string() << ": " << o.service << " runs `" << host.binary << " run` as "
-      << account->name << "; stop lets running jobs finish and removes the fleet\n";
+      << (host.root ? "root, its shell jobs as " + account->name : account->name)
+      << "; stop lets running jobs finish and removes the fleet\n";
 
   if (!host.systemd_running) {
     err << "WARNING: the " << o.service << " service could not be enabled: " << NoSystemd(host)
@@ -347,7 +361,7 @@ void AddServiceCommands(CLI::App& app, int& exit_code) {
   CLI::App* install = app.add_subcommand(
       "install", "Install spotrunner as a systemd service (exit 3: unit written, systemd not running here)");
   install->add_option("-n,--service", io->service, "Service name")->capture_default_str();
-  install->add_option("-u,--user", io->user, "User the service and its jobs run as (required as root)");
+  install->add_option("-u,--user", io->user, "User the shell jobs run as (required as root; the service runs as root)");
   install->add_option("-d,--working-directory", io->working_directory, "Working directory (default: the user's home)");
   install->add_option("-c,--config", io->config, "Config file (default: /etc/spotrunner/config.toml for root)")
       ->envname("CONFIG_FILE");

@@ -67,7 +67,7 @@ TEST_F(ServiceCommandTest, WithoutSystemdInstallWritesTheUnitAndConfigAndSaysItC
   uo.binary = "/usr/bin/spotrunner";
   uo.config = o.config;
   uo.working_directory = o.working_directory;
-  uo.user = "root";
+  uo.job_user = "root";
   EXPECT_EQ(testutil::ReadFile(units_ / "spotrunner.service"), *RenderServiceUnit(uo));
   EXPECT_EQ(fs::status(units_ / "spotrunner.service").permissions(), fs::perms(0644));
   EXPECT_EQ(fs::status(o.config).permissions(), fs::perms(0600));
@@ -153,7 +153,8 @@ TEST_F(ServiceCommandTest, RootMustNameTheUserAndTheUserMustExist) {
   InstallOptions o = Options();
   o.user = "";
   EXPECT_EQ(Install(o), kExitUsage);
-  EXPECT_NE(err_.str().find("specify the user the spotrunner service runs as with --user"), std::string::npos);
+  EXPECT_NE(err_.str().find("specify the user the spotrunner service runs its shell jobs as with --user"),
+            std::string::npos);
   o.user = "no-such-user-here";
   EXPECT_EQ(Install(o), kExitFailure);
   EXPECT_NE(err_.str().find("ERROR: --user: user \"no-such-user-here\" does not exist on this machine"),

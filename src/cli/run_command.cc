@@ -24,6 +24,7 @@ namespace {
 struct RunOptions {
   std::string config = DefaultConfigPath();
   std::string working_directory;
+  std::string user;
 };
 
 // Containers of this host's docker runners that a crashed or killed earlier process left
@@ -80,6 +81,7 @@ int RunManager(const RunOptions& o) {
   manager::ManagerOptions mo;
   mo.config_path = o.config;
   mo.working_dir = wd;
+  mo.job_user = o.user;
   auto m = std::make_unique<manager::Manager>(mo);
   util::Status s = m->Start();
   if (!s.ok()) return Fail(s);
@@ -153,7 +155,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* c = app.add_subcommand("run", "Run the runners of config.toml: take jobs from GitLab and run them");
   c->add_option("-c,--config", o->config, "Config file")->envname("CONFIG_FILE")->capture_default_str();
   c->add_option("-d,--working-directory", o->working_directory, "Working directory (the shell executor's builds live here)");
-  c->add_option("-u,--user", "Ignored: spotrunner runs jobs as the user it runs as");
+  c->add_option("-u,--user", o->user, "The user shell jobs run as (needs root; wins over config.toml's user)");
   c->add_option("--service,-s", "Ignored: accepted for gitlab-runner compatibility");
   c->callback([o, &exit_code] { exit_code = RunManager(*o); });
 }

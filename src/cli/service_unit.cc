@@ -57,8 +57,10 @@ util::Result<std::string> RenderServiceUnit(const ServiceUnitOptions& o) {
     util::Status s = CheckPath(what, path);
     if (!s.ok()) return s;
   }
-  if (!o.user.empty() && !IsValidServiceName(o.user)) {
-    return util::Status::InvalidArgument("user \"" + o.user + "\" is not a valid user name");
+  for (const std::string* user : {&o.job_user, &o.service_user}) {
+    if (!user->empty() && !IsValidServiceName(*user)) {
+      return util::Status::InvalidArgument("user \"" + *user + "\" is not a valid user name");
+    }
   }
   std::string u;
   u += "[Unit]\n";
@@ -70,9 +72,10 @@ util::Result<std::string> RenderServiceUnit(const ServiceUnitOptions& o) {
   u += "StartLimitBurst=10\n";
   u += "\n[Service]\n";
   u += "ExecStart=" + UnitWord(o.binary) + " run --config " + UnitWord(o.config) + " --working-directory " +
-       UnitWord(o.working_directory) + " --service " + o.name + "\n";
+       UnitWord(o.working_directory) + " --service " + o.name +
+       (o.job_user.empty() || o.job_user == "root" ? "" : " --user " + o.job_user) + "\n";
   u += "ExecReload=/bin/kill -HUP $MAINPID\n";
-  if (!o.user.empty() && o.user != "root") u += "User=" + o.user + "\n";
+  if (!o.service_user.empty() && o.service_user != "root") u += "User=" + o.service_user + "\n";
   u += "# Stop: SIGQUIT lets running jobs finish, then every instance is removed.\n";
   u += "KillSignal=SIGQUIT\n";
   u += "KillMode=mixed\n";

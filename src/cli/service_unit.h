@@ -13,7 +13,11 @@ struct ServiceUnitOptions {
   std::string binary = "/usr/bin/spotrunner";
   std::string config = "/etc/spotrunner/config.toml";
   std::string working_directory = "/var/lib/spotrunner";
-  std::string user;  // User= (the service and its jobs run as this user); empty or root: root
+  // As gitlab-runner's unit: the service runs as root (it holds config.toml, the cloud keys
+  // and the Docker socket) and shell jobs run as `job_user` (`run --user`). `service_user`
+  // is for an install by a user without root: User= of the unit.
+  std::string job_user;      // empty or root: jobs run as the service's user
+  std::string service_user;  // empty or root: root
 };
 
 // Seconds systemd waits after SIGQUIT before it kills what is left: running jobs finish

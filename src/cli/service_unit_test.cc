@@ -24,21 +24,23 @@ TEST(ServiceUnit, StopIsGracefulAndBoundedAndLogsGoToTheJournal) {
   o.binary = "/opt/sr/bin/spotrunner";
   o.config = "/srv/ci/config.toml";
   o.working_directory = "/srv/ci";
-  o.user = "ci";
+  o.job_user = "ci";
   auto unit = RenderServiceUnit(o);
   ASSERT_OK(unit);
   EXPECT_NE(unit->find("\nExecStart=/opt/sr/bin/spotrunner run --config /srv/ci/config.toml "
-                       "--working-directory /srv/ci --service runner-2\n"),
+                       "--working-directory /srv/ci --service runner-2 --user ci\n"),
             std::string::npos)
       << *unit;
   EXPECT_NE(unit->find("\nKillSignal=SIGQUIT\n"), std::string::npos);
   EXPECT_NE(unit->find("\nKillMode=mixed\n"), std::string::npos);  // jobs' processes get no SIGQUIT
   EXPECT_NE(unit->find("\nTimeoutStopSec=7200\n"), std::string::npos);
-  EXPECT_NE(unit->find("\nUser=ci\n"), std::string::npos);
+  EXPECT_EQ(unit->find("User="), std::string::npos);  // root: config.toml stays out of the jobs' reach
   EXPECT_NE(unit->find("\nSyslogIdentifier=runner-2\n"), std::string::npos);
   EXPECT_EQ(unit->find("StandardOutput"), std::string::npos);  // the default: the journal
-  o.user = "root";
-  EXPECT_EQ(RenderServiceUnit(o)->find("User="), std::string::npos);
+  o.job_user = "root";
+  EXPECT_EQ(RenderServiceUnit(o)->find("--user"), std::string::npos);
+  o.service_user = "ci";  // installed by ci itself, without root
+  EXPECT_NE(RenderServiceUnit(o)->find("\nUser=ci\n"), std::string::npos);
 }
 
 TEST(ServiceUnit, PathsAreQuotedForSystemd) {
@@ -85,7 +87,7 @@ TEST(ServiceUnit, PassesSystemdAnalyzeVerify) {
   testutil::TempDir dir;
   ServiceUnitOptions o = VerifiableOptions(dir);
   EXPECT_EQ(Verify(*RenderServiceUnit(o), dir), "");
-  o.user = "gitlab-runner";
+  o.job_user = "gitlab-runner";
   EXPECT_EQ(Verify(*RenderServiceUnit(o), dir), "");
 }
 

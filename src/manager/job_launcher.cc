@@ -71,7 +71,7 @@ class DefaultJobLauncher final : public JobLauncher {
             t.runner, std::make_unique<executor::docker::ConnectionDialer>(grant->conn, *socket));
       }
     } else if (t.runner.executor == "shell") {
-      exec = std::make_unique<executor::ShellExecutor>(t.runner, t.working_dir);
+      exec = std::make_unique<executor::ShellExecutor>(t.runner, t.working_dir, t.job_user);
     } else if (t.runner.executor == "docker") {
       auto dialer = executor::docker::DialerForHost(t.runner.docker.host);
       if (!dialer.ok()) return FailWithoutExecutor(t, "docker host: " + dialer.status().message());

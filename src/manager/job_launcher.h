@@ -21,6 +21,7 @@ struct JobTicket {
   int concurrent_id = 0;
   gitlab::Client* client = nullptr;  // outlives the job
   std::string working_dir;
+  std::string job_user;  // shell executor: the user scripts run as ("" = the manager's)
   FleetRunner* fleet = nullptr;  // set for autoscaled entries; outlives the job
 };
 

@@ -143,13 +143,14 @@ void Manager::PollLoop(std::shared_ptr<Entry> e) {
   for (;;) {
     std::string last_update;
     config::RunnerConfig cfg;
-    std::string system_id;
+    std::string system_id, job_user;
     {
       std::unique_lock<std::mutex> l(mu_);
       if (!TakeSlot(*e, l)) return;
       last_update = e->last_update;
       cfg = e->cfg;
       system_id = system_id_;
+      job_user = options_.job_user.empty() ? config_.user : options_.job_user;
       pacer.set_check_interval(CheckInterval(config_));
       ++stats_.requests;
       ++e->requests_in_flight;
@@ -196,6 +197,7 @@ void Manager::PollLoop(std::shared_ptr<Entry> e) {
     ticket.system_id = system_id;
     ticket.client = e->client.get();
     ticket.working_dir = options_.working_dir;
+    ticket.job_user = job_user;
     ticket.fleet = e->fleet.get();
     StartJob(e, std::move(ticket));
     if (cfg.strict_check_interval) {

@@ -34,6 +34,8 @@ struct ManagerOptions {
   std::string config_path;
   // Where relative builds_dir/cache_dir resolve (the shell executor's "builds" lives here).
   std::string working_dir;
+  // The user shell jobs run as (`run --user`); wins over config.toml's `user`.
+  std::string job_user;
   // Replaces the executor factory and job runner (tests); empty: the real ones.
   std::shared_ptr<JobLauncher> launcher;
   // Fleets of autoscaled entries: the provider of an entry and the connections to its

@@ -6,6 +6,7 @@
 
 #include "config/parse.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/runner_process.h"
 
 namespace itest {
 namespace {
@@ -46,6 +47,34 @@ TEST(RunShellTest, SuccessfulJobWithMaskedVariable) {
   EXPECT_TRUE(*job.checksum_ok);
   EXPECT_TRUE(job.bytesize_ok.value_or(false));
   EXPECT_TRUE(job.validation_errors.empty()) << job.validation_errors.front();
+}
+
+// `run --user`: the job runs as that user and cannot read config.toml (its token) or the
+// manager's environment; the manager runs as root, as gitlab-runner's service does.
+TEST(RunShellTest, RunUserKeepsConfigAndEnvironmentFromTheJob) {
+  ASSERT_EQ(geteuid(), 0u) << "switching users needs root";
+  RunnerHarness h("shell");
+  ASSERT_EQ(h.register_exit(), 0) << h.register_output();
+  auto loaded = config::LoadConfigFile(h.config_path());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const std::string runner_token = loaded->config.runners.at(0).token;
+  testutil::TempDir work;  // the user's working directory: reachable by it
+  std::filesystem::permissions(work.path(), std::filesystem::perms(0755));
+  setenv("SR_MANAGER_ONLY", "manager-environment-value", 1);
+  RunnerProcess p(h.config_path(), work.path().string(), (h.dir() / "run.log").string(), {"--user", "nobody"});
+  unsetenv("SR_MANAGER_ONLY");
+  auto spec = RunnerHarness::Spec({"echo \"as=$(id -un)\"", "cat '" + h.config_path() + "' || echo config-unreadable",
+                                   "env | grep -c SR_MANAGER_ONLY || true", "touch \"$CI_PROJECT_DIR/built\""});
+  int64_t id = h.Enqueue(spec);
+  auto job = h.Wait(id);
+  EXPECT_EQ(job.state, JobState::kSuccess) << job.trace << testutil::ReadFile((h.dir() / "run.log").string());
+  EXPECT_NE(job.trace.find("as=nobody"), std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find("config-unreadable"), std::string::npos) << job.trace;
+  EXPECT_EQ(job.trace.find(runner_token), std::string::npos) << "the job read the runner token";
+  EXPECT_EQ(job.trace.find("manager-environment-value"), std::string::npos);
+  EXPECT_NE(job.trace.find("\n0\n"), std::string::npos) << job.trace;
+  p.Signal(SIGQUIT);
+  EXPECT_EQ(p.WaitExit(std::chrono::seconds(30)), std::optional<int>(0));
 }
 
 TEST(RunShellTest, FailingScriptReportsExitCode) {

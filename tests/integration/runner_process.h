@@ -16,10 +16,12 @@ namespace itest {
 
 class RunnerProcess {
  public:
-  RunnerProcess(const std::string& config_path, const std::string& working_dir, const std::string& log_path)
+  RunnerProcess(const std::string& config_path, const std::string& working_dir, const std::string& log_path,
+                const std::vector<std::string>& extra_args = {})
       : log_path_(log_path) {
     std::vector<std::string> args = {std::string(SR_BINARY_DIR) + "/spotrunner", "run", "--config", config_path,
                                      "--working-directory", working_dir, "--log-level", "debug"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {
       int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);

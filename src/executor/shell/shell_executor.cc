@@ -1,7 +1,9 @@
 #include "executor/shell/shell_executor.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -59,8 +61,8 @@ std::string FindInPath(const std::string& name, const std::string& path_list) {
   return "";
 }
 
-ShellExecutor::ShellExecutor(const config::RunnerConfig& runner, std::string working_dir)
-    : working_dir_(std::move(working_dir)) {
+ShellExecutor::ShellExecutor(const config::RunnerConfig& runner, std::string working_dir, std::string job_user)
+    : working_dir_(std::move(working_dir)), job_user_name_(std::move(job_user)) {
   const char* p = std::getenv("PATH");
   std::string path = p != nullptr && *p ? p : kDefaultPath;
   std::string bash = runner.shell == "sh" ? "" : FindInPath("bash", path);
@@ -85,8 +87,50 @@ util::Status ShellExecutor::EnsureTempDir() {
   return util::Status::Ok();
 }
 
+util::Status ShellExecutor::ResolveJobUser() {
+  if (job_user_name_.empty() || job_user_) return util::Status::Ok();
+  const std::string where = "shell executor: job user \"" + job_user_name_ + "\" (run --user, or user in config.toml)";
+  std::vector<char> buf(16 * 1024);
+  passwd pw{};
+  passwd* found = nullptr;
+  if (getpwnam_r(job_user_name_.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+    return util::Status::InvalidArgument(where + " does not exist on this host");
+  JobUser u;
+  u.name = pw.pw_name;
+  u.home = pw.pw_dir != nullptr ? pw.pw_dir : "/";
+  u.uid = pw.pw_uid;
+  u.gid = pw.pw_gid;
+  if (geteuid() != 0 && u.uid != geteuid())
+    return util::Status::InvalidArgument(where + ": switching to it needs the manager to run as root");
+  int n = 64;
+  u.groups.resize(static_cast<size_t>(n));
+  if (getgrouplist(u.name.c_str(), u.gid, u.groups.data(), &n) < 0) {
+    u.groups.resize(static_cast<size_t>(n));
+    if (getgrouplist(u.name.c_str(), u.gid, u.groups.data(), &n) < 0)
+      return util::Status::Internal(where + ": cannot read its groups");
+  }
+  u.groups.resize(static_cast<size_t>(n));
+  job_user_ = std::move(u);
+  return util::Status::Ok();
+}
+
 util::Status ShellExecutor::Prepare(const PrepareRequest&, OutputSink& out, const util::CancelToken&) {
+  SR_RETURN_IF_ERROR(ResolveJobUser());
   SR_RETURN_IF_ERROR(EnsureTempDir());
+  if (job_user_) {
+    // The scripts are written here by the manager and read by the job user's shell; the
+    // builds dir is where its clone goes (made for it when missing, as the user's own
+    // working directory would be under gitlab-runner).
+    if (chown(temp_dir_.c_str(), job_user_->uid, job_user_->gid) != 0)
+      return util::Status::IOError(Errno("giving " + temp_dir_ + " to " + job_user_->name));
+    std::error_code ec;
+    if (!std::filesystem::exists(builds_root_, ec)) {
+      std::filesystem::create_directories(builds_root_, ec);
+      if (ec || chown(builds_root_.c_str(), job_user_->uid, job_user_->gid) != 0)
+        return util::Status::IOError("making the builds dir " + builds_root_ + " for " + job_user_->name + ": " +
+                                     (ec ? ec.message() : std::strerror(errno)));
+    }
+  }
   out.Write("Using Shell (" + shell_ + ") executor...\n");
   return util::Status::Ok();
 }
@@ -118,13 +162,29 @@ util::Result<int> ShellExecutor::Run(const RunRequest& req, OutputSink& out, con
 
   // Everything the child needs is prepared before fork: it only calls async-signal-safe
   // functions afterwards.
+  if (!job_user_name_.empty() && !job_user_) SR_RETURN_IF_ERROR(ResolveJobUser());
   std::vector<std::string> env = CleanEnvironment();
+  std::string arg0 = shell_, arg1 = script, login = shell_ == "bash" ? "--login" : "-l";
+  std::vector<char*> argv = {arg0.data(), arg1.data(), nullptr};
+  if (job_user_) {
+    if (chown(script.c_str(), job_user_->uid, job_user_->gid) != 0)
+      return util::Status::IOError(Errno("giving " + script + " to " + job_user_->name));
+    // The user's own identity, as a login shell of it would have.
+    std::erase_if(env, [](const std::string& e) {
+      return e.rfind("HOME=", 0) == 0 || e.rfind("USER=", 0) == 0 || e.rfind("LOGNAME=", 0) == 0;
+    });
+    env.push_back("HOME=" + job_user_->home);
+    env.push_back("USER=" + job_user_->name);
+    env.push_back("LOGNAME=" + job_user_->name);
+    env.push_back("SHELL=" + shell_path_);
+    argv = {arg0.data(), login.data(), arg1.data(), nullptr};
+  }
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
-  std::string arg0 = shell_, arg1 = script;
-  char* argv[] = {arg0.data(), arg1.data(), nullptr};
   const std::string workdir = working_dir_;
+  const JobUser* as = job_user_ ? &*job_user_ : nullptr;
+  static constexpr char kSwitchFailed[] = "spotrunner: cannot switch to the job user\n";
 
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return util::Status::Internal(Errno("pipe"));
@@ -145,8 +205,13 @@ util::Result<int> ShellExecutor::Run(const RunRequest& req, OutputSink& out, con
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (as != nullptr &&
+        (setgroups(as->groups.size(), as->groups.data()) != 0 || setgid(as->gid) != 0 || setuid(as->uid) != 0)) {
+      (void)!write(2, kSwitchFailed, sizeof(kSwitchFailed) - 1);
+      _exit(126);
+    }
     if (chdir(workdir.c_str()) != 0 && chdir("/") != 0) _exit(127);
-    execve(shell_path_.c_str(), argv, envp.data());
+    execve(shell_path_.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   close(fds[1]);

@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -224,6 +227,51 @@ TEST_F(ShellExecutorTest, KilledBySignal) {
 TEST(FindInPathTest, Finds) {
   EXPECT_NE(FindInPath("sh", "/nonexistent:/usr/bin:/bin"), "");
   EXPECT_EQ(FindInPath("no-such-binary-here", "/usr/bin"), "");
+}
+
+// `run --user`: the script runs as that user (nobody here: every Debian has it), in a login
+// shell, with its identity in the environment and none of the manager's; it cannot read a
+// root-only config.toml, and the builds dir is made for it.
+TEST_F(ShellExecutorTest, JobUserRunsTheScriptWithoutTheManagersSecrets) {
+  ASSERT_EQ(geteuid(), 0u) << "switching users needs root, as the other executor tests do";
+  std::filesystem::permissions(tmp_.path(), std::filesystem::perms(0755));
+  const std::string config = (tmp_.path() / "config.toml").string();
+  std::ofstream(config) << "token = \"glrt-secret\"\n";
+  std::filesystem::permissions(config, std::filesystem::perms(0600));
+  setenv("SR_MANAGER_SECRET", "cloud-key-in-the-managers-environment", 1);
+  ShellExecutor e(cfg_, tmp_.path().string(), "nobody");
+  CollectSink out;
+  util::CancelToken never;
+  ASSERT_OK(e.Prepare({}, out, never));
+  auto code = e.Run(Req("id -un; echo \"home=$HOME user=$USER\"; shopt -q login_shell && echo login;\n"
+                        "env | grep -c SR_MANAGER_SECRET; cat " + config + " || echo unreadable;\n"
+                        "touch \"" + e.BuildsRoot() + "/mine\" && echo wrote\n"),
+                    out, never);
+  unsetenv("SR_MANAGER_SECRET");
+  ASSERT_OK(code);
+  EXPECT_EQ(*code, 0) << out.text();
+  const std::string text = out.text();
+  EXPECT_NE(text.find("nobody\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("user=nobody"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nlogin\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n0\n"), std::string::npos) << "the manager's environment reached the job: " << text;
+  EXPECT_EQ(text.find("glrt-secret"), std::string::npos) << text;
+  EXPECT_NE(text.find("unreadable"), std::string::npos) << text;
+  EXPECT_NE(text.find("wrote"), std::string::npos) << text;
+  struct stat st{};
+  ASSERT_EQ(::stat((e.BuildsRoot() + "/mine").c_str(), &st), 0);
+  EXPECT_NE(st.st_uid, 0u);
+}
+
+TEST_F(ShellExecutorTest, UnknownJobUserIsNamed) {
+  ShellExecutor e(cfg_, tmp_.path().string(), "no-such-user-here");
+  CollectSink out;
+  util::CancelToken never;
+  util::Status s = e.Prepare({}, out, never);
+  EXPECT_EQ(s.code(), util::Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("job user \"no-such-user-here\" (run --user, or user in config.toml) does not exist"),
+            std::string::npos)
+      << s.message();
 }
 
 }  // namespace
