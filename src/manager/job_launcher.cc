@@ -27,6 +27,9 @@ bool IsDocker(const std::string& e) { return e == "docker" || e == "docker-autos
 JobResult FailWithoutExecutor(const JobTicket& t, const std::string& why) {
   gitlab::VersionInfo info = RunnerVersionInfo(t.runner);
   job::GitlabJobChannel channel(*t.client, t.payload.id, t.payload.token, info, false);
+  // Acknowledged first (two-phase commit): GitLab takes no trace and no final state for a
+  // job it still holds as pending, and would hand it out again after its ack timeout.
+  channel.UpdateState(job::JobState{"running", "", 0, "", 0});
   std::string line = "\x1b[31;1mERROR: Job failed (system failure): " + why + "\x1b[0;m\n";
   channel.PatchTrace(0, line);
   job::JobState st;
@@ -51,7 +54,10 @@ struct LeaseReleaser {
 
 class DefaultJobLauncher final : public JobLauncher {
  public:
-  DefaultJobLauncher() : helper_source_(executor::docker::NewDefaultHelperImageSource(executor::docker::kDefaultHelperImage)) {}
+  explicit DefaultJobLauncher(std::shared_ptr<executor::docker::HelperImageSource> helper_source)
+      : helper_source_(std::move(helper_source)) {
+    if (!helper_source_) helper_source_ = executor::docker::NewDefaultHelperImageSource(executor::docker::kDefaultHelperImage);
+  }
 
   JobResult RunJob(const JobTicket& t, const util::CancelToken& interrupt) override {
     LeaseReleaser releaser{nullptr, t.payload.id};  // declared first: released after the executor is gone
@@ -146,7 +152,7 @@ class DefaultJobLauncher final : public JobLauncher {
     });
   }
 
-  std::unique_ptr<executor::docker::HelperImageSource> helper_source_;
+  std::shared_ptr<executor::docker::HelperImageSource> helper_source_;
 };
 
 }  // namespace
@@ -159,7 +165,9 @@ bool CanRunExecutor(const std::string& executor) {
   return executor == "shell" || executor == "instance" || IsDocker(executor);
 }
 
-std::shared_ptr<JobLauncher> NewDefaultJobLauncher() { return std::make_shared<DefaultJobLauncher>(); }
+std::shared_ptr<JobLauncher> NewDefaultJobLauncher(std::shared_ptr<executor::docker::HelperImageSource> helper_source) {
+  return std::make_shared<DefaultJobLauncher>(std::move(helper_source));
+}
 
 gitlab::VersionInfo RunnerVersionInfo(const config::RunnerConfig& runner) {
   gitlab::VersionInfo info = gitlab::DefaultVersionInfo();

@@ -5,13 +5,21 @@
 // SSH (scripts/services.sh starts the daemon). Needs root, iproute2 and sshd.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "config/parse.h"
+#include "executor/docker/docker_executor.h"
+#include "executor/docker/docker_host.h"
+#include "executor/docker/engine_client.h"
+#include "executor/docker/helper_image_source.h"
+#include "executor/docker/tar_builder.h"
+#include "manager/job_launcher.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/host_probe.h"
 #include "tests/integration/runner_process.h"
@@ -117,6 +125,60 @@ TEST_F(RunFleetTest, DockerAutoscalerRunsJobInContainerThroughTheTunnel) {
   EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
   EXPECT_NE(job.trace.find("Using Docker executor with image alpine:latest"), std::string::npos) << job.trace;
   EXPECT_NE(job.trace.find("dockerenv"), std::string::npos) << job.trace;
+}
+
+// The helper image must be loaded onto the instance (the archive names an image id the
+// Engine lacks), and the load fails half-way: the archive is cut inside its layer. The job
+// ends as a system failure whose one line names the instance and the cause, and the
+// instance is removed at once (idle_time would keep a healthy one for 5 minutes).
+TEST_F(RunFleetTest, DockerAutoscalerHelperLoadCutShortFailsTheJobAndRetiresTheInstance) {
+  Setup("docker-autoscaler",
+        "  [runners.docker]\n"
+        "    image = \"alpine:latest\"\n"
+        "    network_mode = \"none\"\n"
+        "    pull_policy = [\"if-not-present\"]\n");
+  auto local = executor::docker::DialerForHost("");
+  ASSERT_TRUE(local.ok());
+  executor::docker::EngineClient engine(**local);
+  auto shared_before = engine.InspectImage(executor::docker::kDefaultHelperImage);
+  ASSERT_TRUE(shared_before.ok()) << shared_before.status().ToString();
+  // A load never gets to tag it: the Engine fails on the cut layer before reading the rest.
+  auto tar = executor::docker::BuildTar(
+      {{"manifest.json", std::string("[{\"Config\":\"") + std::string(64, 'e') +
+                             ".json\",\"RepoTags\":[\"spotrunner-helper:local\"],\"Layers\":[\"l/layer.tar\"]}]"},
+       {"l", "", 0755, true},
+       {"l/layer.tar", std::string(2 << 20, 'x')}});
+  ASSERT_TRUE(tar.ok());
+  std::string archive = (h_->dir() / "cut-helper.tar").string();
+  {
+    std::ofstream out(archive, std::ios::binary);
+    out << tar->substr(0, 1 << 20);
+  }
+  h_->StartManager("", manager::NewDefaultJobLauncher(std::make_shared<executor::docker::ArchiveFileSource>(archive)));
+  int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo must-not-run"}));
+  auto job = h_->Wait(id, 180);
+  EXPECT_EQ(job.state, JobState::kFailed) << job.trace;
+  EXPECT_EQ(job.failure_reason, "runner_system_failure") << job.trace;
+  const std::string prefix = "ERROR: Job failed (system failure): instance ";
+  EXPECT_NE(job.trace.find(prefix), std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find(": helper image spotrunner-helper:local: loading " + archive + " failed after "),
+            std::string::npos)
+      << job.trace;
+  EXPECT_NE(job.trace.find("docker image load: "), std::string::npos) << job.trace;
+  EXPECT_EQ(job.trace.find("must-not-run"), std::string::npos) << job.trace;
+  // The instance named in the line is removed (a replacement may come up under another name).
+  size_t at = job.trace.find(prefix);
+  ASSERT_NE(at, std::string::npos);
+  at += prefix.size();
+  const std::string instance = job.trace.substr(at, job.trace.find(':', at) - at);
+  EXPECT_EQ(instance.rfind("sr-" + fleet_ + "-", 0), 0u) << instance;
+  EXPECT_TRUE(WaitUntil([&] {
+    auto names = FleetNamespaceNames(fleet_);
+    return std::find(names.begin(), names.end(), instance) == names.end();
+  }, 60s)) << instance << " was kept: " << Sh("ip netns list");
+  auto shared_after = engine.InspectImage(executor::docker::kDefaultHelperImage);
+  ASSERT_TRUE(shared_after.ok());
+  EXPECT_EQ(shared_after->id, shared_before->id);
 }
 
 TEST_F(RunFleetTest, InstanceKilledUnderARunningJobFailsItAsSystemFailure) {
