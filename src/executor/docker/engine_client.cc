@@ -177,6 +177,7 @@ util::Result<ImageInfo> EngineClient::InspectImage(const std::string& ref) {
   info.id = Str(*j, "Id");
   info.os = Str(*j, "Os");
   info.architecture = Str(*j, "Architecture");
+  if (auto it = j->find("Size"); it != j->end() && it->is_number_integer()) info.size = it->get<int64_t>();
   if (auto it = j->find("Config"); it != j->end() && it->is_object()) info.user = Str(*it, "User");
   if (auto it = j->find("RepoTags"); it != j->end() && it->is_array()) {
     for (const auto& t : *it) {
