@@ -20,12 +20,11 @@ struct HelperDelivery {
 
 // Makes `ref` name the image `source` holds on the Engine of `engine`: nothing is sent when
 // the Engine's image `ref` already has the archive's id (one GET /images/{ref}/json);
-// otherwise the archive is streamed with POST /images/load and `ref` is checked after.
+// otherwise the archive is streamed with POST /images/load and `ref` must exist after.
 // Errors say what failed, with the source and the bytes sent so far:
 //  kNotFound: the source has no archive (see HelperImageSource::Inspect) and the Engine
 //    has no image `ref` (one it has is then used as it is: a pre-baked instance image);
-//  kFailedPrecondition: the archive does not carry `ref`, or the load did not give
-//    `ref` the archive's image;
+//  kFailedPrecondition: the archive does not carry `ref`;
 //  the transport's or the Engine's code when the load failed half-way;
 //  kCancelled when `abort` fired.
 util::Result<HelperDelivery> DeliverHelperImage(EngineClient& engine, const std::string& ref,
