@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -125,6 +126,45 @@ TEST_F(RunFleetTest, DockerAutoscalerRunsJobInContainerThroughTheTunnel) {
   EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
   EXPECT_NE(job.trace.find("Using Docker executor with image alpine:latest"), std::string::npos) << job.trace;
   EXPECT_NE(job.trace.find("dockerenv"), std::string::npos) << job.trace;
+}
+
+// Counts how often the manager asked its helper source which image it holds: once per
+// instance when the memo works (the Engine here already has the image: nothing is loaded).
+class CountingSource final : public executor::docker::HelperImageSource {
+ public:
+  explicit CountingSource(std::unique_ptr<executor::docker::HelperImageSource> inner) : inner_(std::move(inner)) {}
+  util::Result<executor::docker::ImageArchiveInfo> Inspect() override {
+    ++inspects;
+    return inner_->Inspect();
+  }
+  util::Status Stream(const executor::docker::ChunkWriter& write, executor::docker::AbortHandle* abort) override {
+    ++streams;
+    return inner_->Stream(write, abort);
+  }
+  std::string Describe() const override { return inner_->Describe(); }
+  std::atomic<int> inspects{0}, streams{0};
+
+ private:
+  std::unique_ptr<executor::docker::HelperImageSource> inner_;
+};
+
+TEST_F(RunFleetTest, DockerAutoscalerChecksTheHelperImageOncePerInstance) {
+  Setup("docker-autoscaler",
+        "  [runners.docker]\n"
+        "    image = \"alpine:latest\"\n"
+        "    network_mode = \"none\"\n"
+        "    pull_policy = [\"if-not-present\"]\n");
+  auto source = std::make_shared<CountingSource>(
+      executor::docker::NewDefaultHelperImageSource(executor::docker::kDefaultHelperImage));
+  h_->StartManager("", manager::NewDefaultJobLauncher(source));
+  for (const char* word : {"first-job", "second-job"}) {
+    int64_t id = h_->Enqueue(RunnerHarness::Spec({std::string("echo ") + word}));
+    auto job = h_->Wait(id, 180);
+    EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
+  }
+  EXPECT_EQ(FleetNamespaceNames(fleet_).size(), 1u) << "both jobs should have run on one instance";
+  EXPECT_EQ(source->inspects.load(), 1);
+  EXPECT_EQ(source->streams.load(), 0);  // this Engine has the image with the same id
 }
 
 // The helper image must be loaded onto the instance (the archive names an image id the
