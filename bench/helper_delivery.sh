@@ -13,7 +13,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=$root/build/helper_delivery_bench
-[[ -x $bench ]] || { echo "helper_delivery: build $bench first (cmake --build build --target helper_delivery_bench)" >&2; exit 1; }
+if [[ ! -x $bench ]]; then
+  echo "helper_delivery: build $bench first (cmake --build build --target helper_delivery_bench)" >&2
+  exit 1
+fi
 tag=${SR_BENCH_IMAGE:-spotrunner-helper-bench:$$}
 work=$(mktemp -d /tmp/spotrunner-helperbench.XXXXXX)
 dockerd_pid=""
@@ -42,7 +45,11 @@ setsid dockerd --host="unix://$sock" --data-root="$work/data" --exec-root="$work
 dockerd_pid=$!
 for _ in $(seq 150); do
   curl -fsS --max-time 2 --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1 && break
-  kill -0 "$dockerd_pid" 2>/dev/null || { echo "helper_delivery: the fresh dockerd exited; see:" >&2; tail -5 "$work/dockerd.log" >&2; exit 1; }
+  if ! kill -0 "$dockerd_pid" 2>/dev/null; then
+    echo "helper_delivery: the fresh dockerd exited; its log ends:" >&2
+    tail -5 "$work/dockerd.log" >&2
+    exit 1
+  fi
   sleep 0.2
 done
 SR_BENCH_IMAGE=$tag SR_BENCH_TARGET_SOCK=$sock "$bench"

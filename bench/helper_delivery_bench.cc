@@ -51,7 +51,8 @@ int main() {
   if (!image.ok()) return Fail(shared + " (run scripts/services.sh)", image.status());
 
   // The archive the manager would read: the helper image saved under the ref delivered.
-  const std::string repo = same_engine ? "spotrunner-helper-bench-" + std::to_string(getpid()) : shared.substr(0, shared.rfind(':'));
+  const std::string repo =
+      same_engine ? "spotrunner-helper-bench-" + std::to_string(getpid()) : shared.substr(0, shared.rfind(':'));
   const std::string tag = same_engine ? "b" : shared.substr(shared.rfind(':') + 1);
   const std::string ref = repo + ":" + tag;
   const std::string dir = std::filesystem::temp_directory_path() / ("sr-helper-bench-" + std::to_string(getpid()));
@@ -87,9 +88,10 @@ int main() {
   const double mib = static_cast<double>(load->bytes) / (1 << 20);
   std::printf("helper image %s: %s, %.1f MiB in the Engine\n", shared.c_str(), image->id.substr(0, 19).c_str(),
               static_cast<double>(image->size) / (1 << 20));
-  std::printf("delivery %s: %s, %llu bytes (%.1f MiB) in %.2f s (%.0f MiB/s)\n", kind, load->loaded ? "loaded" : "NOT loaded",
-              static_cast<unsigned long long>(load->bytes), mib, Seconds(t1 - t0), mib / Seconds(t1 - t0));
-  std::printf("check with the image present: %s, %.1f ms\n", check->loaded ? "loaded again (unexpected)" : "nothing sent",
-              Seconds(t2 - t1) * 1000);
+  std::printf("delivery %s: %s, %llu bytes (%.1f MiB) in %.2f s (%.0f MiB/s)\n", kind,
+              load->loaded ? "loaded" : "NOT loaded", static_cast<unsigned long long>(load->bytes), mib,
+              Seconds(t1 - t0), mib / Seconds(t1 - t0));
+  std::printf("check with the image present: %s, %.1f ms\n",
+              check->loaded ? "loaded again (unexpected)" : "nothing sent", Seconds(t2 - t1) * 1000);
   return load->loaded && !check->loaded ? 0 : 1;
 }
