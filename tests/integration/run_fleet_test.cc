@@ -154,8 +154,12 @@ TEST_F(RunFleetTest, DockerAutoscalerChecksTheHelperImageOncePerInstance) {
         "    image = \"alpine:latest\"\n"
         "    network_mode = \"none\"\n"
         "    pull_policy = [\"if-not-present\"]\n");
+  // This host's Engine as the source (not the package's archive, should one be installed):
+  // the instances' Engine is that same one, so it has the image with the same id.
+  auto local = executor::docker::DialerForHost("");
+  ASSERT_TRUE(local.ok());
   auto source = std::make_shared<CountingSource>(
-      executor::docker::NewDefaultHelperImageSource(executor::docker::kDefaultHelperImage));
+      std::make_unique<executor::docker::EngineExportSource>(std::move(*local), executor::docker::kDefaultHelperImage));
   h_->StartManager("", manager::NewDefaultJobLauncher(source));
   for (const char* word : {"first-job", "second-job"}) {
     int64_t id = h_->Enqueue(RunnerHarness::Spec({std::string("echo ") + word}));
