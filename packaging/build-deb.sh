@@ -6,6 +6,10 @@
 #   /usr/share/spotrunner/config.toml        the default config; postinst copies it to
 #                                            /etc/spotrunner/config.toml (0600) when missing
 #   /usr/share/man/man1/spotrunner.1.gz      the manual page
+#   /usr/share/spotrunner/helper-image.tar   the default helper image (docker-save archive
+#                                            with this binary inside, scripts/images/
+#                                            helper-archive.sh); the manager loads it onto
+#                                            fleet instances' Engines
 # Depends: is computed by dpkg-shlibdeps from the libraries the binary links.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,6 +31,9 @@ install -D -m 0755 "$bin" "$pkg/usr/bin/spotrunner"
 strip --strip-unneeded "$pkg/usr/bin/spotrunner"
 install -D -m 0644 "$here/spotrunner.service" "$pkg/lib/systemd/system/spotrunner.service"
 install -D -m 0644 "$here/config.toml" "$pkg/usr/share/spotrunner/config.toml"
+SR_HELPER_BINARY="$pkg/usr/bin/spotrunner" bash "$here/../scripts/images/helper-archive.sh" \
+  "$pkg/usr/share/spotrunner/helper-image.tar" >/dev/null
+chmod 0644 "$pkg/usr/share/spotrunner/helper-image.tar"
 install -d "$pkg/usr/share/man/man1" "$pkg/usr/share/doc/spotrunner"
 gzip -9n < "$here/spotrunner.1" > "$pkg/usr/share/man/man1/spotrunner.1.gz"
 chmod 0644 "$pkg/usr/share/man/man1/spotrunner.1.gz"

@@ -61,6 +61,10 @@ ok "systemd-analyze verify /lib/systemd/system/spotrunner.service: no complaints
 [[ -s /usr/share/man/man1/spotrunner.1.gz ]] || fail "no manual page"
 ok "manual page installed"
 
+tar -xOf /usr/share/spotrunner/helper-image.tar manifest.json 2>/dev/null | grep -q '"spotrunner-helper:local"' ||
+  fail "/usr/share/spotrunner/helper-image.tar is missing or does not carry spotrunner-helper:local"
+ok "helper image archive installed ($(du -k /usr/share/spotrunner/helper-image.tar | cut -f1) KiB)"
+
 # An upgrade (here: the same package again) keeps the administrator's config.toml.
 echo "# edited by the administrator" >> /etc/spotrunner/config.toml
 timeout 300 apt-get -o DPkg::Lock::Timeout=120 install -y -qq --reinstall "$deb" >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "reinstall"; }

@@ -3,8 +3,8 @@
 # end-to-end figures that need the real binary: pickup latency per job ordering, the
 # fleet's instance-ready to job-start latency (local provider, needs root), one
 # trivial docker job against `docker run --rm`, the peak RSS of `spotrunner run` idle
-# and with 50 shell jobs, and a job with one service against the same containers started
-# by hand.
+# and with 50 shell jobs, a job with one service against the same containers started
+# by hand, and the helper image's size and delivery to an Engine (warm and fresh).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build
@@ -22,3 +22,4 @@ bash "$root/bench/pickup_latency.sh" || echo "(pickup latency: above target or f
 bash "$root/bench/fleet_pickup.sh" || echo "(fleet pickup: above target or failed)"
 bash "$root/bench/job_e2e.sh"
 bash "$root/bench/services_bench.sh"
+bash "$root/bench/helper_delivery.sh" || echo "(helper delivery: failed)"

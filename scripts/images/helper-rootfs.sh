@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fills DIR with the helper image's root filesystem: the busybox rootfs plus this host's git
-# (the binary, /usr/lib/git-core, templates) and bash (the docker executor runs helper
-# scripts in the job image's shell), every shared library they load (found with
-# ldd, copied to the same paths) and the CA certificates when present, so that the
-# get_sources stage can clone over file:// or http(s). Usage: helper-rootfs.sh DIR
+# (the binary, the https remote helper and the few shell parts that `git submodule` needs;
+# no docs, perl, daemon, web or mail tools) and bash (the docker executor runs helper
+# scripts in the job image's shell), every shared library they load (found with ldd,
+# copied to the same paths) and the CA certificates when present, so that the get_sources
+# stage can clone over file:// or http(s). Usage: helper-rootfs.sh DIR
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=${1:?usage: helper-rootfs.sh DIR}
@@ -18,14 +19,24 @@ copy() {  # copies a file to the same path under $dir, resolving symlinks
   cp -L "$1" "$dir$1"
 }
 
-copy "$git"
-[[ $git == /usr/bin/git ]] || { mkdir -p "$dir/usr/bin"; ln -sfn "$git" "$dir/usr/bin/git"; }
-mkdir -p "$dir$core"
-cp -a "$core/." "$dir$core/"
+# git itself once (the builtins are links to it), the remote helper for http(s) and ftp(s),
+# and the shell parts of `git submodule` (git-sh-i18n--envsubst prints their messages).
+mkdir -p "$dir/usr/bin" "$dir$core"
+cp -L "$core/git" "$dir$core/git"
+ln -sfn "$core/git" "$dir/usr/bin/git"
+[[ $git == /usr/bin/git ]] || { mkdir -p "$dir$(dirname "$git")"; ln -sfn "$core/git" "$dir$git"; }
+for name in $(git --list-cmds=builtins); do
+  ln -sfn git "$dir$core/git-$name"
+done
+cp -L "$core/git-remote-http" "$dir$core/"
+for scheme in https ftp ftps; do ln -sfn git-remote-http "$dir$core/git-remote-$scheme"; done
+for part in git-submodule git-sh-setup git-sh-i18n git-sh-i18n--envsubst; do
+  if [[ -e $core/$part ]]; then cp -L "$core/$part" "$dir$core/"; fi
+done
 bash_bin=$(command -v bash)
 mkdir -p "$dir/bin"
 cp -L "$bash_bin" "$dir/bin/bash"
-[[ -d /usr/share/git-core ]] && { mkdir -p "$dir/usr/share"; cp -a /usr/share/git-core "$dir/usr/share/"; }
+[[ -d /usr/share/git-core/templates ]] && { mkdir -p "$dir/usr/share/git-core"; cp -a /usr/share/git-core/templates "$dir/usr/share/git-core/"; }
 
 # Shared libraries of every ELF file we copied (git-remote-http pulls in libcurl and TLS).
 # ldd fails on the shell scripts among them; that is expected.
@@ -34,12 +45,12 @@ cp -L "$bash_bin" "$dir/bin/bash"
 extra=()
 if [[ -n ${SR_HELPER_BINARY:-} ]]; then
   mkdir -p "$dir/usr/bin"
-  # Without debug information: the image stays small and quick to create.
-  strip --strip-debug -o "$dir/usr/bin/spotrunner" "$SR_HELPER_BINARY" 2>/dev/null ||
+  # Without symbols or debug information: the image stays small and quick to create.
+  strip --strip-all -o "$dir/usr/bin/spotrunner" "$SR_HELPER_BINARY" 2>/dev/null ||
     cp -L "$SR_HELPER_BINARY" "$dir/usr/bin/spotrunner"
   extra=("$dir/usr/bin/spotrunner")
 fi
-libs=$({ find "$dir$core" "$dir$git" "$dir/bin/bash" "${extra[@]}" -type f -perm -u+x -print0 | xargs -0 -r ldd 2>/dev/null || true; } |
+libs=$({ find "$dir$core" "$dir/bin/bash" "${extra[@]}" -type f -perm -u+x -print0 | xargs -0 -r ldd 2>/dev/null || true; } |
   awk '/=> \//{print $3} /^[ \t]*\/[^ ]+ \(/{print $1}' | sort -u)
 for lib in $libs; do
   copy "$lib"

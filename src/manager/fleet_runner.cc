@@ -227,7 +227,7 @@ void FleetRunner::ApplyDecisions(const fleet::Decisions& d) {
       continue;
     }
     auto conn = std::make_shared<SeverableConnection>(c->second.conn);
-    w->second->grant = LeaseGrant{lease.instance, conn, std::make_shared<util::CancelToken>(), lease.waited};
+    w->second->grant = LeaseGrant{lease.instance, conn, std::make_shared<util::CancelToken>(), lease.waited, c->second.once};
     w->second->done = true;
     held_[lease.job] = w->second->grant.lost;
     held_on_[lease.job] = lease.instance;

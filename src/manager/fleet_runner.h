@@ -36,6 +36,7 @@
 #include "cloud/provider.h"
 #include "connect/connection.h"
 #include "fleet/autoscaler.h"
+#include "manager/instance_once.h"
 #include "manager/provider_caller.h"
 #include "metrics/runner_metrics.h"
 #include "util/cancel.h"
@@ -72,6 +73,8 @@ struct LeaseGrant {
   // Fires (with the reason) when the instance is lost while the job holds the lease.
   std::shared_ptr<util::CancelToken> lost;
   util::Duration waited{};
+  // Work done once per instance for its jobs (the helper image); shared by all its leases.
+  std::shared_ptr<InstanceOnce> once;
 };
 
 // Counts for tests and the log.
@@ -124,6 +127,7 @@ class FleetRunner {
     util::Time last_probe{};
     util::Time last_notice_probe{};
     util::Time last_heartbeat{};
+    std::shared_ptr<InstanceOnce> once = std::make_shared<InstanceOnce>();
   };
 
   void Loop();

@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "executor/docker/cancel_watcher.h"
 #include "executor/docker/connection_dialer.h"
 #include "executor/docker/docker_executor.h"
 #include "executor/docker/docker_host.h"
+#include "executor/docker/helper_delivery.h"
+#include "executor/docker/helper_image_source.h"
 #include "executor/instance/instance_executor.h"
 #include "executor/shell/shell_executor.h"
 #include "gitlab/failure_reason.h"
@@ -24,6 +27,9 @@ bool IsDocker(const std::string& e) { return e == "docker" || e == "docker-autos
 JobResult FailWithoutExecutor(const JobTicket& t, const std::string& why) {
   gitlab::VersionInfo info = RunnerVersionInfo(t.runner);
   job::GitlabJobChannel channel(*t.client, t.payload.id, t.payload.token, info, false);
+  // Acknowledged first (two-phase commit): GitLab takes no trace and no final state for a
+  // job it still holds as pending, and would hand it out again after its ack timeout.
+  channel.UpdateState(job::JobState{"running", "", 0, "", 0});
   std::string line = "\x1b[31;1mERROR: Job failed (system failure): " + why + "\x1b[0;m\n";
   channel.PatchTrace(0, line);
   job::JobState st;
@@ -48,6 +54,11 @@ struct LeaseReleaser {
 
 class DefaultJobLauncher final : public JobLauncher {
  public:
+  explicit DefaultJobLauncher(std::shared_ptr<executor::docker::HelperImageSource> helper_source)
+      : helper_source_(std::move(helper_source)) {
+    if (!helper_source_) helper_source_ = executor::docker::NewDefaultHelperImageSource(executor::docker::kDefaultHelperImage);
+  }
+
   JobResult RunJob(const JobTicket& t, const util::CancelToken& interrupt) override {
     LeaseReleaser releaser{nullptr, t.payload.id};  // declared first: released after the executor is gone
     std::unique_ptr<executor::Executor> exec;
@@ -67,6 +78,15 @@ class DefaultJobLauncher final : public JobLauncher {
       } else {
         auto socket = executor::docker::InstanceDockerSocket(t.runner.docker.host);
         if (!socket.ok()) return FailWithoutExecutor(t, socket.status().message());
+        if (t.runner.docker.helper_image.empty()) {  // a named helper_image is pulled as before
+          util::Status s = EnsureHelperImage(t, *grant, *socket, interrupt);
+          if (!s.ok()) {
+            // kNotFound: this manager has no helper image to give; the instance is not to blame.
+            releaser.suspect = s.code() != util::Status::Code::kNotFound;
+            spdlog::error("Job {}: instance {}: {}", t.payload.id, grant->instance, s.message());
+            return FailWithoutExecutor(t, "instance " + grant->instance + ": " + s.message());
+          }
+        }
         exec = std::make_unique<executor::docker::DockerExecutor>(
             t.runner, std::make_unique<executor::docker::ConnectionDialer>(grant->conn, *socket));
       }
@@ -105,6 +125,34 @@ class DefaultJobLauncher final : public JobLauncher {
     }
     return {o.state, o.failure_reason};
   }
+
+ private:
+  // Puts the default helper image on the instance's Engine unless it has that image id
+  // already; once per instance (InstanceOnce): later jobs there reuse the first result.
+  util::Status EnsureHelperImage(const JobTicket& t, const LeaseGrant& grant, const std::string& socket,
+                                 const util::CancelToken& interrupt) {
+    if (!grant.once) return util::Status::Ok();
+    return grant.once->Run("helper-image", [&] {
+      executor::docker::ConnectionDialer dialer(grant.conn, socket);
+      executor::docker::EngineClient engine(dialer);
+      executor::docker::AbortHandle abort;
+      executor::docker::CancelWatcher watcher(interrupt, [&abort] { abort.Abort(); });
+      const util::Time start = util::SystemClock::Get().Now();
+      auto d = executor::docker::DeliverHelperImage(engine, executor::docker::kDefaultHelperImage, *helper_source_, &abort);
+      if (!d.ok()) return d.status();
+      const double secs = std::chrono::duration<double>(util::SystemClock::Get().Now() - start).count();
+      if (d->loaded) {
+        spdlog::info("Job {}: helper image {} ({}) loaded onto instance {}: {} bytes in {:.2f} s", t.payload.id,
+                     executor::docker::kDefaultHelperImage, d->image_id, grant.instance, d->bytes, secs);
+      } else {
+        spdlog::debug("Job {}: instance {} already has helper image {} ({})", t.payload.id, grant.instance,
+                      executor::docker::kDefaultHelperImage, d->image_id);
+      }
+      return util::Status::Ok();
+    });
+  }
+
+  std::shared_ptr<executor::docker::HelperImageSource> helper_source_;
 };
 
 }  // namespace
@@ -117,7 +165,9 @@ bool CanRunExecutor(const std::string& executor) {
   return executor == "shell" || executor == "instance" || IsDocker(executor);
 }
 
-std::shared_ptr<JobLauncher> NewDefaultJobLauncher() { return std::make_shared<DefaultJobLauncher>(); }
+std::shared_ptr<JobLauncher> NewDefaultJobLauncher(std::shared_ptr<executor::docker::HelperImageSource> helper_source) {
+  return std::make_shared<DefaultJobLauncher>(std::move(helper_source));
+}
 
 gitlab::VersionInfo RunnerVersionInfo(const config::RunnerConfig& runner) {
   gitlab::VersionInfo info = gitlab::DefaultVersionInfo();

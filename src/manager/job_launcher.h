@@ -10,6 +10,10 @@
 #include "gitlab/job_payload.h"
 #include "util/cancel.h"
 
+namespace executor::docker {
+class HelperImageSource;
+}  // namespace executor::docker
+
 namespace manager {
 
 class FleetRunner;
@@ -41,8 +45,11 @@ class JobLauncher {
 };
 
 // The real launcher: shell and docker executors on this host; instance (shell over the
-// connection) and docker (Engine API through the connection) on fleet instances.
-std::shared_ptr<JobLauncher> NewDefaultJobLauncher();
+// connection) and docker (Engine API through the connection) on fleet instances, whose
+// Engines get the default helper image from `helper_source` (null: the package's archive,
+// else this host's Engine; see executor/docker/helper_image_source.h).
+std::shared_ptr<JobLauncher> NewDefaultJobLauncher(
+    std::shared_ptr<executor::docker::HelperImageSource> helper_source = nullptr);
 
 // True for the executors this build runs jobs with: shell, docker, and on fleet
 // instances instance, docker-autoscaler and docker+machine.

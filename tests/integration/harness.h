@@ -64,8 +64,10 @@ class RunnerHarness {
   }
 
   // `listen_address`: serve metrics there ("127.0.0.1:0" picks a port; "" = config's).
-  void StartManager(const std::string& listen_address = "") {
+  // `launcher`: null = the real one with its default seams.
+  void StartManager(const std::string& listen_address = "", std::shared_ptr<manager::JobLauncher> launcher = nullptr) {
     manager::ManagerOptions mo;
+    mo.launcher = std::move(launcher);
     mo.config_path = config_path_;
     mo.working_dir = dir_.path().string();
     mo.listen_address = listen_address;

@@ -5,13 +5,22 @@
 // SSH (scripts/services.sh starts the daemon). Needs root, iproute2 and sshd.
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "config/parse.h"
+#include "executor/docker/docker_executor.h"
+#include "executor/docker/docker_host.h"
+#include "executor/docker/engine_client.h"
+#include "executor/docker/helper_image_source.h"
+#include "executor/docker/tar_builder.h"
+#include "manager/job_launcher.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/host_probe.h"
 #include "tests/integration/runner_process.h"
@@ -117,6 +126,103 @@ TEST_F(RunFleetTest, DockerAutoscalerRunsJobInContainerThroughTheTunnel) {
   EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
   EXPECT_NE(job.trace.find("Using Docker executor with image alpine:latest"), std::string::npos) << job.trace;
   EXPECT_NE(job.trace.find("dockerenv"), std::string::npos) << job.trace;
+}
+
+// Counts how often the manager asked its helper source which image it holds: once per
+// instance when the memo works (the Engine here already has the image: nothing is loaded).
+class CountingSource final : public executor::docker::HelperImageSource {
+ public:
+  explicit CountingSource(std::unique_ptr<executor::docker::HelperImageSource> inner) : inner_(std::move(inner)) {}
+  util::Result<executor::docker::ImageArchiveInfo> Inspect() override {
+    ++inspects;
+    return inner_->Inspect();
+  }
+  util::Status Stream(const executor::docker::ChunkWriter& write, executor::docker::AbortHandle* abort) override {
+    ++streams;
+    return inner_->Stream(write, abort);
+  }
+  std::string Describe() const override { return inner_->Describe(); }
+  std::atomic<int> inspects{0}, streams{0};
+
+ private:
+  std::unique_ptr<executor::docker::HelperImageSource> inner_;
+};
+
+TEST_F(RunFleetTest, DockerAutoscalerChecksTheHelperImageOncePerInstance) {
+  Setup("docker-autoscaler",
+        "  [runners.docker]\n"
+        "    image = \"alpine:latest\"\n"
+        "    network_mode = \"none\"\n"
+        "    pull_policy = [\"if-not-present\"]\n");
+  // This host's Engine as the source (not the package's archive, should one be installed):
+  // the instances' Engine is that same one, so it has the image with the same id.
+  auto local = executor::docker::DialerForHost("");
+  ASSERT_TRUE(local.ok());
+  auto source = std::make_shared<CountingSource>(
+      std::make_unique<executor::docker::EngineExportSource>(std::move(*local), executor::docker::kDefaultHelperImage));
+  h_->StartManager("", manager::NewDefaultJobLauncher(source));
+  for (const char* word : {"first-job", "second-job"}) {
+    int64_t id = h_->Enqueue(RunnerHarness::Spec({std::string("echo ") + word}));
+    auto job = h_->Wait(id, 180);
+    EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
+  }
+  EXPECT_EQ(FleetNamespaceNames(fleet_).size(), 1u) << "both jobs should have run on one instance";
+  EXPECT_EQ(source->inspects.load(), 1);
+  EXPECT_EQ(source->streams.load(), 0);  // this Engine has the image with the same id
+}
+
+// The helper image must be loaded onto the instance (the archive names an image id the
+// Engine lacks), and the load fails half-way: the archive is cut inside its layer. The job
+// ends as a system failure whose one line names the instance and the cause, and the
+// instance is removed at once (idle_time would keep a healthy one for 5 minutes).
+TEST_F(RunFleetTest, DockerAutoscalerHelperLoadCutShortFailsTheJobAndRetiresTheInstance) {
+  Setup("docker-autoscaler",
+        "  [runners.docker]\n"
+        "    image = \"alpine:latest\"\n"
+        "    network_mode = \"none\"\n"
+        "    pull_policy = [\"if-not-present\"]\n");
+  auto local = executor::docker::DialerForHost("");
+  ASSERT_TRUE(local.ok());
+  executor::docker::EngineClient engine(**local);
+  auto shared_before = engine.InspectImage(executor::docker::kDefaultHelperImage);
+  ASSERT_TRUE(shared_before.ok()) << shared_before.status().ToString();
+  // A load never gets to tag it: the Engine fails on the cut layer before reading the rest.
+  auto tar = executor::docker::BuildTar(
+      {{"manifest.json", std::string("[{\"Config\":\"") + std::string(64, 'e') +
+                             ".json\",\"RepoTags\":[\"spotrunner-helper:local\"],\"Layers\":[\"l/layer.tar\"]}]"},
+       {"l", "", 0755, true},
+       {"l/layer.tar", std::string(2 << 20, 'x')}});
+  ASSERT_TRUE(tar.ok());
+  std::string archive = (h_->dir() / "cut-helper.tar").string();
+  {
+    std::ofstream out(archive, std::ios::binary);
+    out << tar->substr(0, 1 << 20);
+  }
+  h_->StartManager("", manager::NewDefaultJobLauncher(std::make_shared<executor::docker::ArchiveFileSource>(archive)));
+  int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo must-not-run"}));
+  auto job = h_->Wait(id, 180);
+  EXPECT_EQ(job.state, JobState::kFailed) << job.trace;
+  EXPECT_EQ(job.failure_reason, "runner_system_failure") << job.trace;
+  const std::string prefix = "ERROR: Job failed (system failure): instance ";
+  EXPECT_NE(job.trace.find(prefix), std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find(": helper image spotrunner-helper:local: loading " + archive + " failed after "),
+            std::string::npos)
+      << job.trace;
+  EXPECT_NE(job.trace.find("docker image load: "), std::string::npos) << job.trace;
+  EXPECT_EQ(job.trace.find("must-not-run"), std::string::npos) << job.trace;
+  // The instance named in the line is removed (a replacement may come up under another name).
+  size_t at = job.trace.find(prefix);
+  ASSERT_NE(at, std::string::npos);
+  at += prefix.size();
+  const std::string instance = job.trace.substr(at, job.trace.find(':', at) - at);
+  EXPECT_EQ(instance.rfind("sr-" + fleet_ + "-", 0), 0u) << instance;
+  EXPECT_TRUE(WaitUntil([&] {
+    auto names = FleetNamespaceNames(fleet_);
+    return std::find(names.begin(), names.end(), instance) == names.end();
+  }, 60s)) << instance << " was kept: " << Sh("ip netns list");
+  auto shared_after = engine.InspectImage(executor::docker::kDefaultHelperImage);
+  ASSERT_TRUE(shared_after.ok());
+  EXPECT_EQ(shared_after->id, shared_before->id);
 }
 
 TEST_F(RunFleetTest, InstanceKilledUnderARunningJobFailsItAsSystemFailure) {

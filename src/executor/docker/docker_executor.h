@@ -25,8 +25,10 @@
 
 namespace executor::docker {
 
-// The helper image used when [runners.docker] helper_image is empty (built by
-// scripts/services.sh: busybox, git, bash).
+// The helper image used when [runners.docker] helper_image is empty (busybox, git, bash and
+// spotrunner; built by scripts/services.sh on a test host, shipped as a docker-save archive
+// by the package). In no registry: the manager loads it onto fleet instances
+// (helper_delivery.h).
 inline constexpr char kDefaultHelperImage[] = "spotrunner-helper:local";
 
 // One job; not thread-safe, except that Run's CancelToken may fire from another thread.

@@ -177,6 +177,7 @@ util::Result<ImageInfo> EngineClient::InspectImage(const std::string& ref) {
   info.id = Str(*j, "Id");
   info.os = Str(*j, "Os");
   info.architecture = Str(*j, "Architecture");
+  if (auto it = j->find("Size"); it != j->end() && it->is_number_integer()) info.size = it->get<int64_t>();
   if (auto it = j->find("Config"); it != j->end() && it->is_object()) info.user = Str(*it, "User");
   if (auto it = j->find("RepoTags"); it != j->end() && it->is_array()) {
     for (const auto& t : *it) {
@@ -231,6 +232,78 @@ util::Status EngineClient::PullImage(const ImageRef& ref, const std::string& reg
   handle_line(pending);
   if (!error.empty()) return util::Status::Internal("docker " + name + ": " + error);
   return util::Status::Ok();
+}
+
+namespace {
+
+// The first "error" (or errorDetail.message) of a JSON-lines progress body, "" if none.
+std::string StreamError(const std::string& body) {
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t nl = body.find('\n', start);
+    std::string_view line = std::string_view(body).substr(start, nl == std::string::npos ? nl : nl - start);
+    start = nl == std::string::npos ? body.size() : nl + 1;
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;
+    std::string e = Str(j, "error");
+    if (e.empty()) {
+      if (auto d = j.find("errorDetail"); d != j.end() && d->is_object()) e = Str(*d, "message");
+    }
+    if (!e.empty()) return e;
+  }
+  return "";
+}
+
+}  // namespace
+
+util::Status EngineClient::LoadImage(const ImageArchiveProducer& produce, AbortHandle* abort) {
+  const std::string name = "image load";
+  SR_RETURN_IF_ERROR(EnsureVersion().WithContext("docker " + name));
+  HttpRequest req{"POST", Path("/images/load?quiet=1"), {{"Content-Type", "application/x-tar"}}, ""};
+  req.chunked = true;
+  auto stream = dialer_.Dial();
+  if (!stream.ok()) return stream.status().WithContext("docker " + name);
+  HttpExchange ex(std::move(stream).value());
+  AbortHandle::Registration reg(abort, &ex);
+  SR_RETURN_IF_ERROR(ex.Send(req).WithContext("docker " + name));
+  util::Status write_error;  // the daemon stopped reading: its answer may say why
+  util::Status produced = produce([&](std::string_view piece) {
+    write_error = ex.WriteChunk(piece);
+    return write_error;
+  });
+  if (!produced.ok() && write_error.ok()) {
+    ex.Close();  // the daemon must not take a cut archive for a whole one
+    return produced.WithContext("docker " + name + ": the archive");
+  }
+  if (write_error.ok()) write_error = ex.EndChunks();
+  auto head = ex.ReadHead();
+  if (!head.ok()) {
+    return (write_error.ok() ? head.status() : write_error).WithContext("docker " + name + ": sending the archive");
+  }
+  auto body = ex.ReadBodyString(1 << 20);
+  if (!body.ok()) return body.status().WithContext("docker " + name);
+  if (head->status >= 400) return EngineError(name, head->status, *body);
+  if (std::string e = StreamError(*body); !e.empty()) return util::Status::Internal("docker " + name + ": " + e);
+  if (!write_error.ok()) return write_error.WithContext("docker " + name + ": sending the archive");
+  return util::Status::Ok();
+}
+
+util::Status EngineClient::ExportImage(const std::string& ref, const BodySink& sink, AbortHandle* abort) {
+  const std::string name = "image save " + ref;
+  std::unique_ptr<HttpExchange> ex;
+  HttpResponseHead head;
+  SR_RETURN_IF_ERROR(Open(name, HttpRequest{"GET", "/images/" + P(ref) + "/get", {}, ""}, &ex, &head));
+  AbortHandle::Registration reg(abort, ex.get());
+  return ex->ReadBody(sink).WithContext("docker " + name);
+}
+
+util::Status EngineClient::TagImage(const std::string& ref, const std::string& repo, const std::string& tag) {
+  auto r = Call("image tag", HttpRequest{"POST", "/images/" + P(ref) + "/tag?repo=" + Q(repo) + "&tag=" + Q(tag), {}, ""});
+  return r.status();
+}
+
+util::Status EngineClient::RemoveImage(const std::string& ref) {
+  return Call("image remove", HttpRequest{"DELETE", "/images/" + P(ref), {}, ""}).status();
 }
 
 util::Result<std::string> EngineClient::CreateContainer(const ContainerSpec& spec) {

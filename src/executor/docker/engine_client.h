@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "executor/docker/abort_handle.h"
@@ -22,6 +23,11 @@
 #include "util/status.h"
 
 namespace executor::docker {
+
+// Writes one piece of a request body; fails when the daemon stopped reading.
+using ChunkWriter = std::function<util::Status(std::string_view)>;
+// Writes a whole image archive through the ChunkWriter it is given.
+using ImageArchiveProducer = std::function<util::Status(const ChunkWriter&)>;
 
 class EngineClient {
  public:
@@ -48,6 +54,20 @@ class EngineClient {
   // An "error" in the progress stream fails the call with that message.
   util::Status PullImage(const ImageRef& ref, const std::string& registry_auth, const std::string& platform,
                          const std::function<void(const std::string&)>& progress, AbortHandle* abort = nullptr);
+
+  // POST /images/load?quiet=1: loads a docker-save tar that `produce` writes in pieces
+  // through the writer it is given (streamed with chunked encoding, never held whole).
+  // When `produce` fails the stream is closed (the daemon sees the body cut short) and its
+  // error returned; an "error" in the daemon's answer (e.g. a truncated archive) fails the
+  // call with that message. Which images the archive held is not returned: inspect them.
+  util::Status LoadImage(const ImageArchiveProducer& produce, AbortHandle* abort = nullptr);
+  // GET /images/{ref}/get: the image as a docker-save tar, streamed to `sink`.
+  util::Status ExportImage(const std::string& ref, const BodySink& sink, AbortHandle* abort = nullptr);
+  // POST /images/{ref}/tag?repo=&tag=.
+  util::Status TagImage(const std::string& ref, const std::string& repo, const std::string& tag);
+  // DELETE /images/{ref}: removes the tag `ref` (the image too when no tag is left and no
+  // container uses it). kNotFound when there is no such image.
+  util::Status RemoveImage(const std::string& ref);
 
   // POST /containers/create. Returns the container id.
   util::Result<std::string> CreateContainer(const ContainerSpec& spec);

@@ -44,6 +44,7 @@ struct ImageInfo {
   std::string os;
   std::string architecture;
   std::string user;  // Config.User: who the image's processes run as ("" = root)
+  int64_t size = 0;  // bytes of its layers, unpacked
 };
 
 struct ContainerSummary {

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <charconv>
+#include <cstdio>
 
 namespace executor::docker {
 namespace {
@@ -62,12 +63,22 @@ util::Status HttpExchange::Send(const HttpRequest& req) {
     out += k + ": " + v + "\r\n";
   }
   if (!has_host) out += "Host: docker\r\n";
-  bool send_length = !req.body.empty() || req.method == "POST" || req.method == "PUT";
+  bool send_length = !req.chunked && (!req.body.empty() || req.method == "POST" || req.method == "PUT");
   if (send_length) out += "Content-Length: " + std::to_string(req.body.size()) + "\r\n";
+  if (req.chunked) out += "Transfer-Encoding: chunked\r\n";
   if (!has_connection) out += "Connection: close\r\n";
   out += "\r\n";
   out += req.body;
   return stream_->WriteAll(out).WithContext("sending " + req.method + " request");
+}
+
+util::Status HttpExchange::WriteChunk(std::string_view piece) {
+  if (piece.empty()) return util::Status::Ok();  // a zero-size chunk would end the body
+  char size[20];
+  int n = snprintf(size, sizeof size, "%zx\r\n", piece.size());
+  SR_RETURN_IF_ERROR(stream_->WriteAll(std::string_view(size, n)));
+  SR_RETURN_IF_ERROR(stream_->WriteAll(piece));
+  return stream_->WriteAll("\r\n");
 }
 
 util::Result<bool> HttpExchange::Fill() {

@@ -25,6 +25,9 @@ struct HttpRequest {
   std::string target;   // origin-form: "/v1.41/containers/json?all=1"
   HttpHeaders headers;  // Send adds Content-Length, and Host and "Connection: close" if absent
   std::string body;     // sent with Content-Length (also "0" for an empty POST/PUT)
+  // The body follows Send in pieces (WriteChunk, then EndChunks) with chunked transfer
+  // encoding: streamed bodies of unknown length (an image archive). `body` must be empty.
+  bool chunked = false;
 };
 
 struct HttpResponseHead {
@@ -64,6 +67,10 @@ class HttpExchange {
   // Writes raw bytes on a hijacked connection (a container's attached stdin).
   // REQUIRES: after ReadHead of a hijacked answer.
   util::Status Write(std::string_view bytes) { return stream_->WriteAll(bytes); }
+  // One piece of a chunked request body (empty pieces are skipped), and its end.
+  // REQUIRES: after Send of a request with `chunked`, before ReadHead.
+  util::Status WriteChunk(std::string_view piece);
+  util::Status EndChunks() { return stream_->WriteAll("0\r\n\r\n"); }
   // ReadBody into a string; kResourceExhausted when it passes `limit` bytes.
   util::Result<std::string> ReadBodyString(size_t limit = 64 << 20);
 

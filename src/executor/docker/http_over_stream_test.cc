@@ -34,6 +34,21 @@ TEST(HttpOverStreamTest, WritesRequestWithContentLength) {
             "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
 }
 
+TEST(HttpOverStreamTest, ChunkedRequestBodyIsFramedPieceByPiece) {
+  std::string written;
+  HttpExchange ex(std::make_unique<ScriptedStream>(std::deque<std::string>{"HTTP/1.1 200 OK\r\n\r\n"}, &written));
+  HttpRequest req{"POST", "/v1.41/images/load", {}, ""};
+  req.chunked = true;
+  ASSERT_OK(ex.Send(req));
+  ASSERT_OK(ex.WriteChunk(std::string(26, 'a')));
+  ASSERT_OK(ex.WriteChunk(""));  // skipped: a zero-size chunk would end the body
+  ASSERT_OK(ex.WriteChunk("xyz"));
+  ASSERT_OK(ex.EndChunks());
+  EXPECT_EQ(written,
+            "POST /v1.41/images/load HTTP/1.1\r\nHost: docker\r\nTransfer-Encoding: chunked\r\n"
+            "Connection: close\r\n\r\n1a\r\n" + std::string(26, 'a') + "\r\n3\r\nxyz\r\n0\r\n\r\n");
+}
+
 TEST(HttpOverStreamTest, EmptyPostSendsZeroLengthAndGetSendsNone) {
   std::string written;
   ASSERT_OK(Exchange({"HTTP/1.1 204 No Content\r\n\r\n"}, HttpRequest{"POST", "/x", {}, ""}, &written));
