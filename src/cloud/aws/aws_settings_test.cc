@@ -211,6 +211,10 @@ TEST(IamPolicyTest, Ec2ModeLimitsTerminateToOwnTag) {
   EXPECT_TRUE(terminate_scoped);
   EXPECT_FALSE(has_asg);
   EXPECT_TRUE(pass_role);
+  // No AMI: the fleet looks it up, so it may describe images; with one it need not.
+  EXPECT_NE(IamPolicyJson(s, "spotrunner-a").find("ec2:DescribeImages"), std::string::npos);
+  s.ami = "ami-1";
+  EXPECT_EQ(IamPolicyJson(s, "spotrunner-a").find("ec2:DescribeImages"), std::string::npos);
 }
 
 TEST(IamPolicyTest, AsgModeOnlyTouchesTheGroup) {
