@@ -7,6 +7,7 @@
 #include "cloud/aws/dead_man_user_data.h"
 #include "cloud/aws/user_data.h"
 #include "cloud/local/host_command.h"
+#include "connect/ssh/ssh_keys.h"
 #include "util/testing/test_util.h"
 
 namespace cloud::aws {
@@ -94,6 +95,25 @@ TEST(EngineUserDataTest, ScriptPassesShellcheck) {
   EXPECT_NE(EngineScript(e, "ubuntu")->find("install docker.io"), std::string::npos);
   EXPECT_NE(EngineScript(e, "ubuntu")->find("dnf -q -y install docker"), std::string::npos);
   EXPECT_NE(EngineScript(e, "ubuntu")->find("usermod -aG docker \"$user\""), std::string::npos);
+}
+
+// Everything the manager puts in one launch (keys, host key, the Engine with every kind of
+// option, the dead-man switch) leaves most of EC2's 16 KB to the user's own user data.
+TEST(EngineUserDataTest, OursLeavesRoomForTheUsersUserData) {
+  auto host = connect::GenerateKeyPair("");
+  ASSERT_OK(host);
+  auto fleet = connect::GenerateKeyPair("spotrunner-fleet");
+  ASSERT_OK(fleet);
+  auto ud = BuildUserData("ubuntu", fleet->public_line, "", HostKey{host->private_pem, host->public_line});
+  ASSERT_OK(ud);
+  auto engine = EngineCloudConfig(AllOptions(), "ubuntu");
+  ASSERT_OK(engine);
+  ud = WithCloudConfigPart(*ud, *engine, "the Docker Engine");
+  ASSERT_OK(ud);
+  ud = WithDeadManSwitch(*ud, "ubuntu", std::chrono::seconds(1800));
+  ASSERT_OK(ud);
+  ::testing::Test::RecordProperty("user_data_bytes", static_cast<int>(ud->size()));
+  EXPECT_LT(ud->size(), 8u * 1024) << ud->size();
 }
 
 TEST(EngineUserDataTest, RefusesWhatCannotBeQuoted) {
