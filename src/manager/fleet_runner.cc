@@ -3,8 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cloud/dead_man_switch.h"
-#include "executor/docker/connection_dialer.h"
-#include "executor/docker/engine_client.h"
+#include "manager/engine_probe.h"
 #include "manager/severable_connection.h"
 
 namespace manager {
@@ -356,9 +355,7 @@ void FleetRunner::ProbeOnce() {
 
 bool FleetRunner::EngineAnswers(const std::string& id, const std::shared_ptr<connect::Connection>& conn) {
   if (opt_.engine_socket.empty()) return true;
-  executor::docker::ConnectionDialer dialer(conn, opt_.engine_socket);
-  executor::docker::EngineClient engine(dialer);
-  util::Status s = engine.Ping();
+  util::Status s = PingEngine(conn, opt_.engine_socket, std::chrono::seconds(10), stop_);
   util::Time now = clock_.Now();
   std::lock_guard<std::mutex> l(mu_);
   if (s.ok()) {
