@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cloud::aws::QueryClient query({"EC2", "https://ec2.fuzz.invalid/", "ec2", "us-east-1", "2016-11-15"}, chain, http,
                                 clock, retry, 7, [](util::Duration) {});
   cloud::aws::Ec2Client ec2(query);
-  switch (call % 6) {
+  switch (call % 7) {
     case 0: (void)ec2.DescribeInstances({{"tag:spotrunner:fleet", {"f"}}}, 3); break;
     case 1: {
       cloud::aws::RunInstancesRequest r;
@@ -50,6 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 3: (void)ec2.TerminateInstances({"i-1", "i-2", "i-3"}); break;
     case 4: (void)ec2.CreateTags({"i-1"}, {{"k", "v"}}); break;
     case 5: (void)ec2.DescribeSpotPriceHistory({"c5.large"}, clock.Now(), 3); break;
+    case 6: (void)ec2.DescribeImages({"099720109477"}, {{"name", {"ubuntu/*"}}}, 3); break;
   }
   FUZZ_CHECK(http.sent() <= 3 * 2 + 2 * 2);  // bounded pages and retries
   return 0;

@@ -65,6 +65,7 @@ HttpReply Emulator::Ec2(const QueryParams& p) {
       {"CreateTags", &Emulator::CreateTags},
       {"CreateFleet", &Emulator::CreateFleet},
       {"DescribeSpotPriceHistory", &Emulator::DescribeSpotPriceHistory},
+      {"DescribeImages", &Emulator::DescribeImages},
   };
   std::lock_guard<std::mutex> l(mu_);
   AdvanceLocked(clock_.Now());
@@ -379,6 +380,7 @@ nlohmann::json Emulator::InstancesJson() const {
     out.push_back({{"id", i->id},
                    {"state", StateName(i->state)},
                    {"instance_type", i->instance_type},
+                   {"image_id", i->image_id},
                    {"zone", i->zone},
                    {"spot", i->spot},
                    {"private_ip", i->private_ip},

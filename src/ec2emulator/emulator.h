@@ -134,6 +134,7 @@ class Emulator {
   std::optional<ApiError> CreateTags(const QueryParams& p, pugi::xml_node root);
   std::optional<ApiError> CreateFleet(const QueryParams& p, pugi::xml_node root);
   std::optional<ApiError> DescribeSpotPriceHistory(const QueryParams& p, pugi::xml_node root);
+  std::optional<ApiError> DescribeImages(const QueryParams& p, pugi::xml_node root);
   // Auto Scaling actions (autoscaling.cc); `root` is the <XResponse> element.
   std::optional<ApiError> CreateAutoScalingGroup(const QueryParams& p, pugi::xml_node root);
   std::optional<ApiError> DescribeAutoScalingGroups(const QueryParams& p, pugi::xml_node root);

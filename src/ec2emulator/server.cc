@@ -71,7 +71,24 @@ util::Result<int> Server::Start(const std::string& host, int port) {
     }
     Send(res, autoscaling ? emulator_.AutoScaling(*params) : emulator_.Ec2(*params));
   };
-  svr_->Post("/", query_api);
+  // POST bodies are read here: cpp-httplib's own reading refuses form bodies over 8 KB
+  // with 413, and a RunInstances with EC2's 16 KB of user data (base64, form-encoded) is
+  // about 30 KB. 1 MiB bounds what one request may hold.
+  svr_->Post("/", [query_api](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+    constexpr size_t kMaxBody = 1 << 20;
+    httplib::Request full = req;
+    bool too_big = false;
+    read([&](const char* data, size_t n) {
+      too_big = too_big || full.body.size() + n > kMaxBody;
+      if (!too_big) full.body.append(data, n);
+      return !too_big;
+    });
+    if (too_big) {
+      res.status = 413;
+      return;
+    }
+    query_api(full, res);
+  });
   svr_->Get("/", query_api);
   http::RegisterAdminRoutes(*svr_, emulator_, options_.admin_token);
 

@@ -66,6 +66,20 @@ TEST_F(ServerHttpTest, SignedCallsAreAnswered) {
   EXPECT_EQ(std::string(asg.root().name()), "DescribeAutoScalingGroupsResponse");
 }
 
+// EC2 takes 16 KB of user data; base64 and form encoding make the request about 30 KB.
+TEST_F(ServerHttpTest, RunInstancesTakesTheLargestUserData) {
+  std::string b64;
+  for (int i = 0; i < 16 * 1024 / 3; ++i) b64 += "YWJj";  // "abc" * 5461: 16383 bytes decoded
+  std::string encoded;
+  for (char c : b64) encoded += c == '+' ? "%2B" : c == '/' ? "%2F" : c == '=' ? "%3D" : std::string(1, c);
+  Answer run = Post("Action=RunInstances&Version=2016-11-15&ImageId=ami-0abc&MinCount=1&MaxCount=1&UserData=" +
+                        encoded + "&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=" +
+                        std::string(6000, 'k') + "&TagSpecification.1.Tag.1.Value=v",
+                    "ec2", h_.clock.Now());
+  EXPECT_EQ(run.status, 200) << run.body;
+  EXPECT_FALSE(run.Text("instancesSet/item/instanceId").empty()) << run.body;
+}
+
 TEST_F(ServerHttpTest, BadSignaturesAreRefusedAsEc2Does) {
   const std::string body = "Action=DescribeInstances&Version=2016-11-15";
   Answer wrong = Post(body, "ec2", h_.clock.Now(), {kCreds.access_key_id, "wrong"});

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cloud/dead_man_switch.h"
+#include "manager/engine_probe.h"
 #include "manager/severable_connection.h"
 
 namespace manager {
@@ -273,6 +274,7 @@ void FleetRunner::ProbeOnce() {
     for (auto it = conns_.begin(); it != conns_.end();) {
       it = scaler_.instances().count(it->first) ? std::next(it) : conns_.erase(it);
     }
+    std::erase_if(engine_wait_, [&](const auto& kv) { return !scaler_.instances().count(kv.first); });
     for (const auto& [id, in] : scaler_.instances()) {
       auto li = listed_.find(id);
       bool running = li != listed_.end() && li->second == cloud::InstanceState::kRunning;
@@ -315,6 +317,7 @@ void FleetRunner::ProbeOnce() {
       continue;
     }
     if (util::Status p = (*conn)->Ping(); !p.ok()) continue;
+    if (!EngineAnswers(id, *conn)) continue;
     bool ok = true;
     if (!opt_.ready_command.empty()) {
       auto rc = (*conn)->Exec(opt_.ready_command, "", [](std::string_view) {}, stop_);
@@ -348,6 +351,30 @@ void FleetRunner::ProbeOnce() {
                     rc.ok() ? "exit code " + std::to_string(*rc) : rc.status().ToString());
   }
   for (const auto& [id, conn] : to_notice) ProbeNotices(id, conn);
+}
+
+bool FleetRunner::EngineAnswers(const std::string& id, const std::shared_ptr<connect::Connection>& conn) {
+  if (opt_.engine_socket.empty()) return true;
+  util::Status s = PingEngine(conn, opt_.engine_socket, std::chrono::seconds(10), stop_);
+  util::Time now = clock_.Now();
+  std::lock_guard<std::mutex> l(mu_);
+  if (s.ok()) {
+    engine_wait_.erase(id);
+    return true;
+  }
+  auto [it, first] = engine_wait_.emplace(id, now);
+  if (now - it->second < opt_.engine_timeout) {
+    if (first) spdlog::info("fleet {}: instance {} answers SSH; waiting for its Docker Engine", opt_.name, id);
+    spdlog::debug("fleet {}: instance {}: Docker Engine not answering yet: {}", opt_.name, id, s.ToString());
+    return false;
+  }
+  spdlog::error("fleet {}: instance {}: its Docker Engine ({}) did not answer within {:.0f} s: {}; removing it",
+                opt_.name, id, opt_.engine_socket, Seconds(opt_.engine_timeout).count(), s.message());
+  engine_wait_.erase(it);
+  scaler_.MarkReady(id, false);  // removed, and a launch failure: replaced with backoff
+  wake_ = true;
+  cv_.notify_all();
+  return false;
 }
 
 void FleetRunner::ProbeNotices(const std::string& id, const std::shared_ptr<connect::Connection>& conn) {

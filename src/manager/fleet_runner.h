@@ -7,7 +7,8 @@
 //    by a timeout): launches, removals, leases handed to waiting jobs, failures given to
 //    the jobs they belong to;
 //  - the prober: opens a connection to each booting instance the provider says is
-//    running, checks it (Ping, then instance_ready_command if set) and marks it ready;
+//    running, checks it (Ping, the Docker Engine's /_ping for docker executors, then
+//    instance_ready_command if set) and marks it ready;
 //    pings ready instances every health interval and reports the results; and, when the
 //    provider has an instance probe (AWS: the spot interruption notice, readable only on
 //    the instance), runs it over each ready instance's connection every notice interval
@@ -55,6 +56,13 @@ struct FleetOptions {
   std::shared_ptr<cloud::Provider> provider;
   ConnectionFactory connect;
   std::string ready_command;                  // instance_ready_command ("" = Ping is enough)
+  // Docker executors: the Engine's socket on the instance ("" = no Engine needed). Such
+  // an instance is ready only once that Engine answers GET /_ping through the connection
+  // (a stock image installs it at boot: cloud/aws/engine_user_data.h); one whose Engine
+  // has not answered `engine_timeout` after the instance first answered SSH is removed
+  // (and replaced), with a log line naming it and the last error.
+  std::string engine_socket;
+  util::Duration engine_timeout = std::chrono::minutes(10);
   util::Duration tick = std::chrono::seconds(1);
   util::Duration call_timeout = std::chrono::seconds(60);    // each provider call
   util::Duration health_interval = std::chrono::seconds(10);
@@ -137,6 +145,9 @@ class FleetRunner {
   void ProbeOnce();
   // Runs the provider's instance probe on `conn` and reports the output (prober thread).
   void ProbeNotices(const std::string& id, const std::shared_ptr<connect::Connection>& conn);
+  // Whether the instance's Docker Engine answers (always true without engine_socket);
+  // past engine_timeout the instance is marked not ready (removed). Prober thread.
+  bool EngineAnswers(const std::string& id, const std::shared_ptr<connect::Connection>& conn);
   void ApplyDecisions(const fleet::Decisions& d);
   void RemoveLeftovers();
   // REQUIRES: mu_ held. Marks instances the listing shows stopped for removal.
@@ -156,6 +167,7 @@ class FleetRunner {
   fleet::Autoscaler scaler_;
   std::map<std::string, cloud::InstanceState> listed_;  // last listing
   std::map<std::string, InstanceConn> conns_;            // ready (or readying) instances
+  std::map<std::string, util::Time> engine_wait_;        // answers SSH, its Engine not yet: since
   std::set<std::string> leftovers_;  // found on Start, removal not sent yet
   std::set<std::string> stopped_;    // seen stopped, removal booked
   util::CancelToken stop_;           // cancelled by Shutdown: ends commands on instances

@@ -114,6 +114,8 @@ class FleetRunnerTest : public ::testing::Test {
     o.notice_interval = 100ms;
     o.shutdown_timeout = 5s;
     o.dead_man_timeout = dead_man;
+    o.engine_socket = engine_socket_;
+    o.engine_timeout = engine_timeout_;
     o.connect = [this](const cloud::ConnectInfo& info) -> util::Result<std::shared_ptr<connect::Connection>> {
       auto c = std::make_shared<executor::testing::LocalTestConnection>();
       std::lock_guard<std::mutex> l(conns_mu_);
@@ -131,6 +133,8 @@ class FleetRunnerTest : public ::testing::Test {
   std::mutex conns_mu_;
   std::map<std::string, std::shared_ptr<executor::testing::LocalTestConnection>> conns_;
   std::set<std::string> impostors_;  // ids whose SSH handshake shows another host key
+  std::string engine_socket_;        // "" = no Engine needed
+  util::Duration engine_timeout_ = std::chrono::minutes(10);
 };
 
 bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
@@ -420,6 +424,58 @@ TEST_F(FleetRunnerTest, ShutdownThatCannotRemoveEndsWithinItsBudgetAndSaysSo) {
   provider_->refuse_decrease = false;
   std::lock_guard<std::mutex> l(provider_->mu);
   provider_->fake.live.clear();
+}
+
+// A docker executor's instance is ready only when its Engine answers through the
+// connection: while the socket is missing (a stock image still installing the Engine) the
+// job waits; once the real Engine (scripts/services.sh) answers there, the job gets it.
+TEST_F(FleetRunnerTest, DockerInstanceIsReadyOnlyWhenItsEngineAnswers) {
+  testutil::TempDir dir;
+  engine_socket_ = (dir.path() / "docker.sock").string();
+  auto f = Make();
+  f->Start();
+  util::CancelToken interrupt;
+  util::Result<LeaseGrant> grant = util::Status::Internal("not yet");
+  std::atomic<bool> done{false};
+  std::thread job([&] {
+    grant = f->Acquire(1, interrupt);
+    done = true;
+  });
+  // The instance answers SSH (its connection was opened) but not with an Engine.
+  ASSERT_TRUE(WaitFor([&] { std::lock_guard<std::mutex> l(conns_mu_); return conns_.count("f-001") > 0; }, 10s));
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_FALSE(done.load());
+  EXPECT_EQ(f->Snapshot().booting, 1);
+  std::filesystem::create_symlink("/var/run/docker.sock", engine_socket_);
+  job.join();
+  ASSERT_OK(grant);
+  EXPECT_EQ(grant->instance, "f-001");
+  f->Release(1);
+  f->Shutdown();
+}
+
+// An Engine that never answers: after engine_timeout the instance is removed and a new
+// one takes its place.
+TEST_F(FleetRunnerTest, InstanceWhoseEngineNeverAnswersIsReplaced) {
+  testutil::TempDir dir;
+  engine_socket_ = (dir.path() / "never.sock").string();
+  engine_timeout_ = 700ms;
+  fleet::AutoscalerSettings settings = OneInstance();
+  settings.backoff_initial = 100ms;  // the removed instance counts as a failed launch
+  auto f = Make(settings);
+  f->Start();
+  util::CancelToken interrupt;
+  std::thread job([&] { EXPECT_FALSE(f->Acquire(1, interrupt).ok()); });  // no instance ever gets ready
+  ASSERT_TRUE(WaitFor([&] { return Contains(provider_->Calls(), "decrease f-001"); }, 15s))
+      << ::testing::PrintToString(provider_->Calls());
+  EXPECT_TRUE(WaitFor([&] {
+    auto calls = provider_->Calls();
+    return std::count(calls.begin(), calls.end(), "increase 1") >= 2;
+  }, 15s)) << ::testing::PrintToString(provider_->Calls());
+  interrupt.Cancel("test over");
+  job.join();
+  f->Shutdown();
+  EXPECT_EQ(provider_->Live(), 0u);
 }
 
 }  // namespace

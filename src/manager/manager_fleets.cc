@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "executor/docker/connection_dialer.h"
 #include "fleet/settings.h"
 #include "gitlab/runner_info.h"
 #include "gitlab/token.h"
@@ -66,6 +67,12 @@ util::Result<std::unique_ptr<FleetRunner>> Manager::StartFleet(const config::Run
   fo.provider = *provider;
   fo.connect = seams && seams->connect ? seams->connect : DefaultConnectionFactory(cfg.autoscaler.connector);
   fo.ready_command = cfg.autoscaler.instance_ready_command;
+  if (cfg.executor == "docker-autoscaler" || cfg.executor == "docker+machine") {
+    // Jobs speak to the instance's Engine: it must answer before the instance is ready.
+    auto socket = executor::docker::InstanceDockerSocket(cfg.docker.host);
+    if (!socket.ok()) return socket.status();
+    fo.engine_socket = *socket;
+  }
   fo.tick = options_.fleet_tick;
   fo.shutdown_timeout = options_.fleet_removal_timeout;
   fo.dead_man_timeout = std::chrono::duration_cast<std::chrono::seconds>(cfg.autoscaler.dead_man_switch_timeout);

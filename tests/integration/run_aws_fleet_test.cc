@@ -60,7 +60,8 @@ class RunAwsFleetTest : public ::testing::Test {
   }
 
   // A docker+machine entry on the emulator: spot first over `types`, `limit` machines.
-  void Configure(const std::string& types, int limit, int max_builds) {
+  // `stock`: no amazonec2-ami (the fleet looks up Ubuntu LTS) and engine-* options.
+  void Configure(const std::string& types, int limit, int max_builds, bool stock = false) {
     h_ = std::make_unique<RunnerHarness>("shell");
     ASSERT_EQ(h_->register_exit(), 0) << h_->register_output();
     std::string text = testutil::ReadFile(h_->config_path());
@@ -85,7 +86,10 @@ class RunAwsFleetTest : public ::testing::Test {
                      "    MachineDriver = \"amazonec2\"\n"
                      "    MachineName = \"ci-%s\"\n"
                      "    MachineOptions = [\"amazonec2-endpoint=" + endpoint + "\", \"amazonec2-region=us-east-1\",\n"
-                     "      \"amazonec2-ami=ami-0e2e0000000000001\", \"amazonec2-instance-type=" + types + "\",\n"
+                     "      " + std::string(stock ? "\"engine-registry-mirror=https://mirror.example\", "
+                                                   "\"engine-opt=log-driver=json-file\", \"engine-env=NO_PROXY=x\""
+                                                 : "\"amazonec2-ami=ami-0e2e0000000000001\"") +
+                     ", \"amazonec2-instance-type=" + types + "\",\n"
                      "      \"amazonec2-request-spot-instance=true\", \"amazonec2-ssh-user=root\",\n"
                      "      \"amazonec2-use-private-address=true\"]\n");
   }
@@ -140,8 +144,11 @@ class RunAwsFleetTest : public ::testing::Test {
 
 // (a) A docker job on an emulated spot instance reached with the key of its user data;
 // the job sees none of the manager's AWS credentials; SIGTERM leaves nothing behind.
+// The configuration names no AMI and has engine-* options, as a docker+machine one for a
+// stock image would: the fleet boots Canonical's newest Ubuntu LTS image of the emulator's
+// catalogue, and the instance is ready once its Engine answered through the SSH tunnel.
 TEST_F(RunAwsFleetTest, DockerJobRunsOnASpotInstanceOpenedByUserData) {
-  Configure("c5.large", 1, 0);
+  Configure("c5.large", 1, 0, /*stock=*/true);
   StartRunner("run.log");
   int64_t id = h_->Enqueue(RunnerHarness::Spec(
       {"echo in-container-$(test -f /.dockerenv && echo yes)", "env | grep -c '^AWS_' || true",
@@ -160,6 +167,8 @@ TEST_F(RunAwsFleetTest, DockerJobRunsOnASpotInstanceOpenedByUserData) {
   EXPECT_EQ(all[0]["key_name"], "");        // no EC2 key pair: the key came by user data
   EXPECT_EQ(all[0]["user_data_keys"], 1);
   EXPECT_EQ(all[0]["tags"]["spotrunner:fleet"], "spotrunner-itest-runner");
+  EXPECT_EQ(all[0]["image_id"], "ami-0a1b2c3d4e5f60004");  // ubuntu-noble-24.04-amd64-server-20241119
+  EXPECT_NE(Log().find("no AMI configured; using ami-0a1b2c3d4e5f60004"), std::string::npos) << Log();
   StopAndExpectNothingLeft(SIGTERM);
 }
 

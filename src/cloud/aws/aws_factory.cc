@@ -87,20 +87,24 @@ util::Result<std::string> ReadWhole(const std::string& path, const char* what) {
 util::Result<std::unique_ptr<Provider>> NewAwsProvider(const AwsSettings& settings, AwsProviderKeys keys,
                                                        const util::Clock& clock) {
   SR_RETURN_IF_ERROR(Validate(settings));
-  if (!settings.asg_mode() && settings.ami.empty() && settings.launch_template.empty())
-    return util::Status::InvalidArgument(
-        "aws: no AMI configured (amazonec2-ami, or ami / launch_template in [runners.autoscaler.plugin_config])");
   if (keys.private_key_pem.empty() && !settings.ssh_key_path.empty()) {
     auto pem = ReadWhole(settings.ssh_key_path, "ssh key");
     if (!pem.ok()) return pem.status();
     keys.private_key_pem = std::move(*pem);
+    // A key of our own (not an EC2 key pair's, not one the image already trusts) goes
+    // to the instances through user data, as the per-fleet key does.
+    if (!settings.asg_mode() && settings.keypair_name.empty() && !settings.use_static_credentials) {
+      auto pub = connect::PublicLineOf(keys.private_key_pem, "spotrunner-" + settings.fleet_name);
+      if (!pub.ok()) return pub.status().WithContext("aws: ssh key " + settings.ssh_key_path);
+      keys.public_key = std::move(*pub);
+    }
   }
   if (!settings.asg_mode() && !settings.userdata_file.empty()) {
     auto part = ReadWhole(settings.userdata_file, "user data file");
     if (!part.ok()) return part.status();
     keys.user_data_part = std::move(*part);
   }
-  if (!settings.asg_mode() && keys.private_key_pem.empty()) {
+  if (!settings.asg_mode() && keys.private_key_pem.empty() && !settings.use_static_credentials) {
     // The per-fleet key: made now, put on every instance through cloud-init user data.
     auto kp = connect::GenerateKeyPair("spotrunner-" + settings.fleet_name);
     if (!kp.ok()) return kp.status().WithContext("aws: fleet " + settings.fleet_name + ": SSH key");

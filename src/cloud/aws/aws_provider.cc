@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cloud/aws/ami_lookup.h"
 #include "cloud/aws/dead_man_user_data.h"
+#include "cloud/aws/engine_user_data.h"
 #include "cloud/aws/interruption_probe.h"
 #include "cloud/aws/tags.h"
 #include "cloud/aws/user_data.h"
@@ -56,9 +58,8 @@ util::Result<ConnectInfo> ConnectInfoFor(const Ec2Instance& i, const AwsSettings
 AwsProvider::AwsProvider(AwsProviderOptions options, Ec2Client& ec2, const util::Clock& clock)
     : options_(std::move(options)), ec2_(ec2), clock_(clock), rng_(options_.seed) {
   const AwsSettings& s = options_.settings;
-  auto user_data = BuildUserData(s.ssh_user, options_.ssh_public_key, options_.user_data_part);
-  if (user_data.ok() && s.dead_man_timeout.count() > 0)
-    user_data = WithDeadManSwitch(*user_data, s.ssh_user, s.dead_man_timeout);
+  ami_ = s.ami;
+  auto user_data = UserData(HostKey{});
   if (user_data.ok()) user_data_base64_ = user_data->empty() ? "" : Base64(*user_data);
   else user_data_error_ = user_data.status();
   for (const auto& type : s.instance_types) {
@@ -112,7 +113,7 @@ util::Result<int> AwsProvider::LaunchRound(int n, bool spot) {
   for (const Pool* pool : order) {
     if (granted >= n) break;
     RunInstancesRequest r;
-    r.image_id = s.ami;
+    r.image_id = ami_;
     r.instance_type = pool->instance_type;
     r.max_count = n - granted;
     r.subnet_id = pool->subnet_id;
@@ -158,17 +159,39 @@ util::Result<int> AwsProvider::LaunchRound(int n, bool spot) {
   return granted;
 }
 
-util::Result<std::string> AwsProvider::LaunchUserData(std::string* host_public) const {
+util::Result<std::string> AwsProvider::UserData(const HostKey& host_key) const {
   const AwsSettings& s = options_.settings;
-  auto kp = connect::GenerateKeyPair("");
-  if (!kp.ok()) return kp.status().WithContext("aws: instance host key");
-  auto user_data = BuildUserData(s.ssh_user, options_.ssh_public_key, options_.user_data_part,
-                                 HostKey{kp->private_pem, kp->public_line});
+  // The user's part first, then ours: keys, the Docker Engine, the dead-man switch.
+  auto user_data = BuildUserData(s.ssh_user, options_.ssh_public_key, options_.user_data_part, host_key);
+  if (user_data.ok() && s.install_engine) {
+    auto engine = EngineCloudConfig(s.engine, s.ssh_user);
+    if (!engine.ok()) return engine.status();
+    user_data = WithCloudConfigPart(*user_data, *engine, "the Docker Engine");
+  }
   if (user_data.ok() && s.dead_man_timeout.count() > 0)
     user_data = WithDeadManSwitch(*user_data, s.ssh_user, s.dead_man_timeout);
+  return user_data;
+}
+
+util::Result<std::string> AwsProvider::LaunchUserData(std::string* host_public) const {
+  auto kp = connect::GenerateKeyPair("");
+  if (!kp.ok()) return kp.status().WithContext("aws: instance host key");
+  auto user_data = UserData(HostKey{kp->private_pem, kp->public_line});
   if (!user_data.ok()) return user_data.status();
   *host_public = kp->public_line;
   return Base64(*user_data);
+}
+
+util::Status AwsProvider::ResolveAmi() {
+  const AwsSettings& s = options_.settings;
+  auto arch = LookupArchitecture(s.arch, s.instance_types);
+  if (!arch.ok()) return arch.status();
+  auto image = FindUbuntuLts(ec2_, *arch);
+  if (!image.ok()) return image.status();
+  ami_ = image->id;  // kept for the provider's life: every instance of the fleet boots the same image
+  spdlog::info("aws: fleet {}: no AMI configured; using {} ({}, {}, created {})", s.fleet_name, image->id, image->name,
+               image->architecture.empty() ? *arch : image->architecture, image->creation_date);
+  return util::Status::Ok();
 }
 
 util::Result<int> AwsProvider::FleetRound(int n, bool spot) {
@@ -199,10 +222,9 @@ util::Result<int> AwsProvider::FleetRound(int n, bool spot) {
 util::Result<int> AwsProvider::Increase(int n) {
   if (n <= 0) return util::Status::InvalidArgument("aws: Increase needs n > 0");
   const AwsSettings& s = options_.settings;
-  if (s.ami.empty() && s.launch_template.empty())
-    return util::Status::InvalidArgument("aws: no AMI configured (amazonec2-ami or plugin_config ami)");
   if (pools_.empty()) return util::Status::InvalidArgument("aws: no instance type configured");
   if (!user_data_error_.ok()) return user_data_error_;
+  if (ami_.empty() && s.launch_template.empty()) SR_RETURN_IF_ERROR(ResolveAmi());
   bool fleet = !s.launch_template.empty();
   int granted = 0;
   util::Status error = util::Status::Ok();

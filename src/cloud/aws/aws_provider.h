@@ -6,6 +6,10 @@
 // EC2 only for instances carrying that tag, so a restarted manager adopts exactly what it
 // owns; Decrease() terminates only ids that List()/Increase() showed to be ours.
 //
+// Without an AMI (and a launch template), the first Increase finds the region's current
+// Ubuntu LTS image (ami_lookup.h) and keeps it. For docker executors the user data also
+// installs and configures the Docker Engine (engine_user_data.h).
+//
 // Increase(n), without a launch template: spot first, pool by pool (instance type × subnet,
 // in the configured order), one RunInstances(MinCount=1, MaxCount=remaining) per pool tried;
 // a pool answering InsufficientInstanceCapacity, SpotMaxPriceTooLow, Unsupported... is
@@ -32,6 +36,7 @@
 
 #include "cloud/aws/aws_settings.h"
 #include "cloud/aws/ec2_client.h"
+#include "cloud/aws/user_data.h"
 #include "cloud/provider.h"
 
 namespace cloud::aws {
@@ -91,6 +96,10 @@ class AwsProvider final : public Provider {
   };
 
   util::Result<int> LaunchRound(int n, bool spot);
+  // The user data with `host_key` (none: empty): the user's part, ours, the Engine, the switch.
+  util::Result<std::string> UserData(const HostKey& host_key) const;
+  // No AMI configured: finds the region's Ubuntu LTS image once (ami_lookup.h) and logs it.
+  util::Status ResolveAmi();
   util::Result<int> FleetRound(int n, bool spot);
   void Remember(const std::vector<Ec2Instance>& launched);
   std::string NextClientToken();
@@ -110,6 +119,7 @@ class AwsProvider final : public Provider {
   util::Time last_list_{};
   bool listed_once_ = false;
   std::mt19937_64 rng_;
+  std::string ami_;  // configured, or found by ResolveAmi
   std::string user_data_base64_;
   util::Status user_data_error_;  // !ok: the user data cannot be built; launches fail with it
   uint64_t token_counter_ = 0;

@@ -60,6 +60,32 @@ const std::set<std::string>& IgnoredMachineOptions() {
   return k;
 }
 
+// [runners.autoscaler.connector_config] of a fleeting AWS entry: how the manager logs in.
+util::Result<AwsSettings> WithConnector(AwsSettings s, const config::ConnectorConfig& c) {
+  const std::string where = "[runners.autoscaler.connector_config] ";
+  if (!c.os.empty() && c.os != "linux")
+    return util::Status::InvalidArgument(where + "os = \"" + c.os + "\": only linux instances are supported");
+  if (c.arch == "amd64" || c.arch == "x86_64") s.arch = "x86_64";
+  else if (c.arch == "arm64" || c.arch == "aarch64") s.arch = "arm64";
+  else if (!c.arch.empty())
+    return util::Status::InvalidArgument(where + "arch = \"" + c.arch + "\": expected amd64 or arm64");
+  if (!c.username.empty()) s.ssh_user = c.username;
+  if (!c.key_path.empty()) {
+    if (!s.ssh_key_path.empty() && s.ssh_key_path != c.key_path)
+      return util::Status::InvalidArgument(where + "key_path = \"" + c.key_path +
+                                           "\" and [runners.autoscaler.plugin_config] ssh_key_path = \"" +
+                                           s.ssh_key_path + "\" name different keys; keep one");
+    s.ssh_key_path = c.key_path;
+  }
+  s.use_static_credentials = c.use_static_credentials;
+  if (c.use_static_credentials && s.ssh_key_path.empty() && s.keypair_name.empty() && c.password.empty())
+    return util::Status::InvalidArgument(where + "use_static_credentials = true needs key_path (the private key "
+                                         "the image already trusts) or password");
+  // fleeting connects to the internal address unless use_external_addr is set.
+  s.use_private_address = s.private_address_only || !c.use_external_addr;
+  return s;
+}
+
 }  // namespace
 
 util::Result<AwsSettings> SettingsFromMachineOptions(const std::vector<std::string>& options) {
@@ -70,9 +96,13 @@ util::Result<AwsSettings> SettingsFromMachineOptions(const std::vector<std::stri
     size_t eq = opt.find('=');
     std::string name = opt.substr(0, eq);
     std::string v = eq == std::string::npos ? "" : opt.substr(eq + 1);
+    if (IsEngineOption(name)) {
+      SR_RETURN_IF_ERROR(AddEngineOption(&s.engine, name, v));
+      continue;
+    }
     if (name.rfind("amazonec2-", 0) != 0)
       return util::Status::InvalidArgument("MachineOptions \"" + opt +
-                                           "\": only amazonec2-* options are understood (MachineDriver amazonec2)");
+                                           "\": only amazonec2-* and engine-* options are understood (MachineDriver amazonec2)");
     auto flag = [&](bool* out) -> util::Status {
       auto b = ParseBool(name, v);
       if (!b.ok()) return b.status();
@@ -122,6 +152,7 @@ util::Result<AwsSettings> SettingsFromMachineOptions(const std::vector<std::stri
     else return util::Status::InvalidArgument("MachineOptions \"" + opt + "\": unknown amazonec2 option " + name);
   }
   if (s.private_address_only) s.use_private_address = true;
+  SR_RETURN_IF_ERROR(DaemonJson(s.engine).status());  // a bad engine-opt fails at load, not on the instance
   // docker-machine's zone is a letter appended to the region ("a" by default).
   s.zones = {s.region + (zone_letter.empty() ? "a" : zone_letter)};
   SR_RETURN_IF_ERROR(Validate(s));
@@ -235,10 +266,9 @@ util::Result<AwsSettings> SettingsForRunner(const config::RunnerConfig& runner) 
         return v ? std::optional<std::string>(v) : std::nullopt;
       });
     }
-    if (s.ok() && !runner.autoscaler.connector.username.empty()) s->ssh_user = runner.autoscaler.connector.username;
-    // fleeting connects to the internal address unless use_external_addr is set.
-    if (s.ok()) s->use_private_address = s->private_address_only || !runner.autoscaler.connector.use_external_addr;
+    if (s.ok()) s = WithConnector(std::move(*s), runner.autoscaler.connector);
   }
+  if (s.ok()) s->install_engine = runner.executor == "docker+machine" || runner.executor == "docker-autoscaler";
   if (!s.ok()) return s.status().code() == util::Status::Code::kFailedPrecondition ? s.status() : s.status().WithContext(who);
   if (s->fleet_name.empty()) {
     std::string base = runner.name.empty() ? std::to_string(runner.id) : runner.name;

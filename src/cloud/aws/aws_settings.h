@@ -9,7 +9,8 @@
 //    see the README's AWS section).
 // Unknown amazonec2-* options are refused with their name; options that only matter to
 // docker-machine's own provisioning (amazonec2-monitoring, -retries...) are accepted and
-// ignored. Plain copyable data.
+// ignored; docker+machine's engine-* options describe the instance's Docker Engine
+// (cloud/engine_options.h). Plain copyable data.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "cloud/engine_options.h"
 #include "config/config.h"
 #include "util/status.h"
 
@@ -39,7 +41,10 @@ struct AwsSettings {
   std::string vpc_id;
   std::vector<std::string> security_group_ids;  // ids (sg-...)
   std::vector<std::string> security_group_names;  // docker-machine's names (default VPC only)
-  std::string ami;                            // amazonec2-ami; required outside ASG mode
+  std::string ami;                            // amazonec2-ami; "" = the region's current Ubuntu LTS (ami_lookup.h)
+  // The instances' CPU architecture for that lookup: "x86_64" | "arm64"; "" = from the
+  // instance types (connector_config arch sets it).
+  std::string arch;
   int root_size_gb = 16;                      // amazonec2-root-size
   std::string volume_type = "gp3";            // amazonec2-volume-type
   bool spot = false;                          // amazonec2-request-spot-instance / plugin spot
@@ -52,8 +57,15 @@ struct AwsSettings {
   std::string ssh_user = "ubuntu";            // amazonec2-ssh-user
   int ssh_port = 22;
   std::string keypair_name;                   // existing key pair ("" = per-fleet key)
-  std::string ssh_key_path;                   // private key of that key pair
+  std::string ssh_key_path;                   // private key of that key pair (connector_config key_path)
+  // connector_config use_static_credentials: the image already trusts ssh_key_path's key,
+  // so its public half is not put in the user data.
+  bool use_static_credentials = false;
   std::string userdata_file;                  // extra cloud-init user data
+  // The Docker Engine: installed when the image has none and configured by engine-*
+  // (docker executors only: docker+machine, docker-autoscaler).
+  bool install_engine = false;
+  cloud::EngineOptions engine;
   std::string metadata_token = "required";    // IMDSv2 on the instance: required | optional
   std::string launch_template;                // name: launches go through CreateFleet instant
   std::string asg_name;                       // Auto Scaling group mode when set (plugin: name)

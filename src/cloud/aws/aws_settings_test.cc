@@ -83,6 +83,91 @@ TEST(AwsSettingsTest, BadInputNamesTheOption) {
   EXPECT_EQ(SettingsForRunner(shell).status().code(), util::Status::Code::kFailedPrecondition);
 }
 
+// docker+machine's engine-* options are taken (they describe the instance's Engine) and
+// a docker executor's instances install the Engine when their image has none.
+TEST(AwsSettingsTest, EngineOptionsOfDockerMachine) {
+  config::RunnerConfig r;
+  r.name = "dm";
+  r.executor = "docker+machine";
+  r.machine.machine_driver = "amazonec2";
+  r.machine.machine_options = {"amazonec2-region=eu-west-1", "engine-registry-mirror=https://mirror.example",
+                               "engine-install-url=https://get.docker.com", "engine-opt=log-driver=none",
+                               "engine-storage-driver=overlay2", "engine-env=HTTP_PROXY=http://p:3128",
+                               "engine-label=team=ci", "engine-insecure-registry=10.0.0.5:5000"};
+  auto s = SettingsForRunner(r);
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->install_engine);
+  EXPECT_TRUE(s->ami.empty());  // looked up at the first launch
+  EXPECT_EQ(s->engine.registry_mirrors, std::vector<std::string>{"https://mirror.example"});
+  EXPECT_EQ(s->engine.install_url, "https://get.docker.com");
+  EXPECT_EQ(s->engine.storage_driver, "overlay2");
+  EXPECT_EQ(s->engine.env, std::vector<std::string>{"HTTP_PROXY=http://p:3128"});
+  EXPECT_EQ(s->engine.labels, std::vector<std::string>{"team=ci"});
+  EXPECT_EQ(s->engine.insecure_registries, std::vector<std::string>{"10.0.0.5:5000"});
+  ASSERT_EQ(s->engine.opts.size(), 1u);
+  EXPECT_EQ(s->engine.opts[0], (std::pair<std::string, std::string>{"log-driver", "none"}));
+
+  EXPECT_EQ(SettingsFromMachineOptions({"engine-opt=mtu=big"}).status().message(),
+            "MachineOptions \"engine-opt=mtu=big\": expected a whole number");
+  EXPECT_EQ(SettingsFromMachineOptions({"engine-env=1X=y"}).status().message(),
+            "MachineOptions \"engine-env=1X=y\": expected NAME=value with NAME made of letters, digits and _");
+  EXPECT_EQ(SettingsFromMachineOptions({"swarm-master"}).status().message(),
+            "MachineOptions \"swarm-master\": only amazonec2-* and engine-* options are understood (MachineDriver "
+            "amazonec2)");
+  r.executor = "instance";  // not a docker executor: no Engine is installed
+  r.autoscaler.plugin = "aws";
+  r.autoscaler.plugin_config_json = R"({"region":"eu-west-1","instance_types":["c5.large"]})";
+  auto instance = SettingsForRunner(r);
+  ASSERT_OK(instance);
+  EXPECT_FALSE(instance->install_engine);
+}
+
+config::RunnerConfig AutoscalerRunner() {
+  config::RunnerConfig r;
+  r.name = "da";
+  r.executor = "docker-autoscaler";
+  r.autoscaler.plugin = "aws";
+  r.autoscaler.plugin_config_json = R"({"region":"eu-west-1","instance_types":["c5.large"]})";
+  return r;
+}
+
+// [runners.autoscaler.connector_config] of the fleeting AWS plugin.
+TEST(AwsSettingsTest, ConnectorConfigIsHonoured) {
+  config::RunnerConfig r = AutoscalerRunner();
+  r.autoscaler.connector.username = "admin";
+  r.autoscaler.connector.key_path = "/etc/spotrunner/id_ed25519";
+  r.autoscaler.connector.use_static_credentials = true;
+  r.autoscaler.connector.os = "linux";
+  r.autoscaler.connector.arch = "arm64";
+  auto s = SettingsForRunner(r);
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->install_engine);
+  EXPECT_EQ(s->ssh_user, "admin");
+  EXPECT_EQ(s->ssh_key_path, "/etc/spotrunner/id_ed25519");
+  EXPECT_TRUE(s->use_static_credentials);
+  EXPECT_EQ(s->arch, "arm64");
+  r.autoscaler.connector.arch = "amd64";
+  EXPECT_EQ(SettingsForRunner(r)->arch, "x86_64");
+
+  r.autoscaler.connector.os = "windows";
+  EXPECT_EQ(SettingsForRunner(r).status().message(),
+            "runner \"da\": [runners.autoscaler.connector_config] os = \"windows\": only linux instances are supported");
+  r.autoscaler.connector.os = "linux";
+  r.autoscaler.connector.arch = "sparc";
+  EXPECT_EQ(SettingsForRunner(r).status().message(),
+            "runner \"da\": [runners.autoscaler.connector_config] arch = \"sparc\": expected amd64 or arm64");
+  r.autoscaler.connector.arch = "";
+  r.autoscaler.connector.key_path = "";
+  EXPECT_EQ(SettingsForRunner(r).status().message(),
+            "runner \"da\": [runners.autoscaler.connector_config] use_static_credentials = true needs key_path (the "
+            "private key the image already trusts) or password");
+  r.autoscaler.connector.key_path = "/a";
+  r.autoscaler.plugin_config_json = R"({"region":"eu-west-1","ssh_key_path":"/b"})";
+  EXPECT_EQ(SettingsForRunner(r).status().message(),
+            "runner \"da\": [runners.autoscaler.connector_config] key_path = \"/a\" and "
+            "[runners.autoscaler.plugin_config] ssh_key_path = \"/b\" name different keys; keep one");
+}
+
 TEST(AwsSettingsTest, RegionFromEnvironmentOrProfileWhenNotWritten) {
   testutil::TempDir dir;
   std::ofstream(dir.path() / "config") << "[default]\nregion = us-west-2\n[profile ci]\nregion = eu-north-1\n";
@@ -126,6 +211,10 @@ TEST(IamPolicyTest, Ec2ModeLimitsTerminateToOwnTag) {
   EXPECT_TRUE(terminate_scoped);
   EXPECT_FALSE(has_asg);
   EXPECT_TRUE(pass_role);
+  // No AMI: the fleet looks it up, so it may describe images; with one it need not.
+  EXPECT_NE(IamPolicyJson(s, "spotrunner-a").find("ec2:DescribeImages"), std::string::npos);
+  s.ami = "ami-1";
+  EXPECT_EQ(IamPolicyJson(s, "spotrunner-a").find("ec2:DescribeImages"), std::string::npos);
 }
 
 TEST(IamPolicyTest, AsgModeOnlyTouchesTheGroup) {

@@ -67,6 +67,19 @@ Ec2Instance ParseInstance(pugi::xml_node item) {
   return i;
 }
 
+Ec2Image ParseImage(pugi::xml_node item) {
+  Ec2Image i;
+  i.id = ChildText(item, "imageId");
+  i.name = ChildText(item, "name");
+  i.state = ChildText(item, "imageState");
+  i.owner_id = ChildText(item, "imageOwnerId");
+  i.architecture = ChildText(item, "architecture");
+  i.creation_date = ChildText(item, "creationDate");
+  i.root_device_type = ChildText(item, "rootDeviceType");
+  i.virtualization_type = ChildText(item, "virtualizationType");
+  return i;
+}
+
 QueryParams RunInstancesParams(const RunInstancesRequest& r) {
   QueryParams p = {{"ImageId", r.image_id},
                    {"InstanceType", r.instance_type},
@@ -178,6 +191,32 @@ util::Result<std::vector<Ec2Instance>> Ec2Client::DescribeInstances(const std::v
   }
   return util::Status::Internal("EC2 DescribeInstances: still more pages after " + std::to_string(max_pages) +
                                 " pages of 1000 instances");
+}
+
+util::Result<std::vector<Ec2Image>> Ec2Client::DescribeImages(const std::vector<std::string>& owners,
+                                                              const std::vector<Filter>& filters, int max_pages) {
+  QueryParams base;
+  for (size_t i = 0; i < owners.size(); ++i) base.emplace_back("Owner." + std::to_string(i + 1), owners[i]);
+  for (size_t i = 0; i < filters.size(); ++i) {
+    std::string f = "Filter." + std::to_string(i + 1);
+    base.emplace_back(f + ".Name", filters[i].name);
+    for (size_t j = 0; j < filters[i].values.size(); ++j)
+      base.emplace_back(f + ".Value." + std::to_string(j + 1), filters[i].values[j]);
+  }
+  base.emplace_back("MaxResults", "1000");
+  std::vector<Ec2Image> out;
+  std::string token;
+  for (int page = 0; page < max_pages; ++page) {
+    QueryParams p = base;
+    if (!token.empty()) p.emplace_back("NextToken", token);
+    auto doc = query_.Call("DescribeImages", p);
+    if (!doc.ok()) return doc.status();
+    pugi::xml_node root = (*doc)->document_element();
+    for (pugi::xml_node item : Items(Child(root, "imagesSet"))) out.push_back(ParseImage(item));
+    token = ChildText(root, "nextToken");
+    if (token.empty()) return out;
+  }
+  return util::Status::Internal("EC2 DescribeImages: still more pages after " + std::to_string(max_pages) + " pages");
 }
 
 util::Result<std::vector<std::string>> Ec2Client::TerminateInstances(const std::vector<std::string>& ids) {

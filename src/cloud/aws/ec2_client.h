@@ -6,7 +6,8 @@
 //    with the price-capacity-optimized allocation strategy;
 //  * DescribeInstances by filters, following nextToken (bounded pages);
 //  * TerminateInstances in batches of up to 1000 ids;
-//  * CreateTags; DescribeSpotPriceHistory.
+//  * CreateTags; DescribeSpotPriceHistory;
+//  * DescribeImages by owner and filters, following nextToken.
 // Not thread-safe.
 #include <map>
 #include <optional>
@@ -97,6 +98,17 @@ struct SpotPrice {
   util::Time timestamp{};
 };
 
+struct Ec2Image {
+  std::string id;
+  std::string name;
+  std::string state;          // available | pending | failed | ...
+  std::string owner_id;
+  std::string architecture;   // x86_64 | arm64 | i386
+  std::string creation_date;  // ISO 8601 as EC2 gives it ("2024-04-23T09:10:39.000Z"); sorts as text
+  std::string root_device_type;
+  std::string virtualization_type;
+};
+
 class Ec2Client {
  public:
   explicit Ec2Client(QueryClient& query) : query_(query) {}
@@ -115,6 +127,10 @@ class Ec2Client {
   util::Result<std::vector<SpotPrice>> DescribeSpotPriceHistory(const std::vector<std::string>& instance_types,
                                                                 util::Time start, int max_pages = 10);
 
+  // The images of `owners` (account ids, "amazon", "self"; none = any) matching all filters.
+  util::Result<std::vector<Ec2Image>> DescribeImages(const std::vector<std::string>& owners,
+                                                     const std::vector<Filter>& filters, int max_pages = 20);
+
   QueryClient& query() { return query_; }
 
  private:
@@ -123,6 +139,8 @@ class Ec2Client {
 
 // Parses an <item> of instancesSet (exposed for tests).
 Ec2Instance ParseInstance(pugi::xml_node item);
+// Parses an <item> of imagesSet (exposed for tests).
+Ec2Image ParseImage(pugi::xml_node item);
 // The parameters of RunInstances (exposed for tests: the wire names).
 QueryParams RunInstancesParams(const RunInstancesRequest& r);
 QueryParams CreateFleetParams(const CreateFleetRequest& r);

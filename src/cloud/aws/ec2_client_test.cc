@@ -206,5 +206,39 @@ TEST(Ec2ClientTest, SpotPriceHistoryFixture) {
   EXPECT_FALSE((*prices)[0].availability_zone.empty());
 }
 
+// A real response shape (libcloud's fixture) parses; owners and filters go out under
+// EC2's wire names; pages are followed.
+TEST(Ec2ClientTest, DescribeImagesParsesAndFollowsPages) {
+  int calls = 0;
+  Harness h([&](const QueryRequest& r) {
+    EXPECT_EQ(r.action, "DescribeImages");
+    EXPECT_EQ(r.Param("Owner.1"), "099720109477");
+    EXPECT_EQ(r.Param("Filter.1.Name"), "name");
+    EXPECT_EQ(r.Param("Filter.1.Value.1"), "ubuntu/*");
+    if (++calls == 1) {
+      std::string body = Fixture("DescribeImages-libcloud.xml");
+      body.insert(body.find("</DescribeImagesResponse>"), "<nextToken>p2</nextToken>");
+      return QueryReply{200, body};
+    }
+    EXPECT_EQ(r.Param("NextToken"), "p2");
+    return QueryReply{200, "<DescribeImagesResponse><imagesSet><item><imageId>ami-3</imageId><name>n</name>"
+                           "<creationDate>2024-11-19T18:45:03.000Z</creationDate></item></imagesSet>"
+                           "</DescribeImagesResponse>"};
+  });
+  auto images = h.ec2.DescribeImages({"099720109477"}, {{"name", {"ubuntu/*"}}});
+  ASSERT_OK(images);
+  ASSERT_EQ(images->size(), 3u);
+  EXPECT_EQ((*images)[0].id, "ami-57ba933a");
+  EXPECT_EQ((*images)[0].name, "Test Image");
+  EXPECT_EQ((*images)[0].state, "available");
+  EXPECT_EQ((*images)[0].owner_id, "123456788908");
+  EXPECT_EQ((*images)[0].architecture, "x86_64");
+  EXPECT_EQ((*images)[0].root_device_type, "ebs");
+  EXPECT_EQ((*images)[0].virtualization_type, "paravirtual");
+  EXPECT_EQ((*images)[0].creation_date, "");
+  EXPECT_EQ((*images)[1].id, "ami-85b2a8ae");
+  EXPECT_EQ((*images)[2].creation_date, "2024-11-19T18:45:03.000Z");
+}
+
 }  // namespace
 }  // namespace cloud::aws

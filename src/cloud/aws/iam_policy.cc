@@ -27,6 +27,7 @@ std::string IamPolicyJson(const AwsSettings& s, const std::string& fleet_tag_val
               J{{"StringEquals", {{std::string("aws:ResourceTag/") + kAsgNameTag, s.asg_name}}}});
   } else {
     std::vector<std::string> describe = {"ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"};
+    if (s.ami.empty() && s.launch_template.empty()) describe.push_back("ec2:DescribeImages");  // ami_lookup.h
     statement("Describe", describe, "*");
     J tagged_request = {{"StringEquals", {{std::string("aws:RequestTag/") + kFleetTag, fleet_tag_value}}}};
     std::vector<std::string> launch = {"ec2:RunInstances"};

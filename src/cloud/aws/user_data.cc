@@ -106,4 +106,30 @@ util::Result<std::string> BuildUserData(const std::string& ssh_user, const std::
   return out;
 }
 
+util::Result<std::string> WithCloudConfigPart(const std::string& user_data, const std::string& part,
+                                              const std::string& what) {
+  std::string out;
+  if (user_data.empty()) {
+    out = part;
+  } else {
+    std::string boundary = "==spotrunner-part==";
+    while (user_data.find(boundary) != std::string::npos || part.find(boundary) != std::string::npos)
+      boundary.insert(2, "x");
+    out = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\nMIME-Version: 1.0\n\n";
+    out += "--" + boundary + "\n";
+    if (IsMime(user_data)) out += user_data;
+    else out += "Content-Type: " + ContentTypeOf(user_data) + "; charset=\"utf-8\"\nMIME-Version: 1.0\n\n" + user_data;
+    if (out.back() != '\n') out += "\n";
+    out += "--" + boundary + "\n";
+    out += "Content-Type: text/cloud-config; charset=\"utf-8\"\nMIME-Version: 1.0\n"
+           "Merge-Type: list(append)+dict(no_replace,recurse_list)+str()\n\n" + part;
+    if (out.back() != '\n') out += "\n";
+    out += "--" + boundary + "--\n";
+  }
+  if (out.size() > kMaxUserDataBytes)
+    return util::Status::InvalidArgument("aws user data is " + std::to_string(out.size()) + " bytes with " + what +
+                                         "; EC2 takes at most " + std::to_string(kMaxUserDataBytes));
+  return out;
+}
+
 }  // namespace cloud::aws

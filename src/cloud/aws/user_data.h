@@ -35,6 +35,13 @@ struct HostKey {
 util::Result<std::string> BuildUserData(const std::string& ssh_user, const std::string& public_key,
                                         const std::string& user_part, const HostKey& host_key);
 
+// `user_data` ("", a cloud-config, a script, or a MIME archive) with the cloud-config
+// `part` appended as one more part of a MIME multipart archive (lists appended, nothing
+// replaced), so every earlier part (the user's first) keeps its effect. `what` names the
+// part in the error: kInvalidArgument beyond EC2's 16 KB.
+util::Result<std::string> WithCloudConfigPart(const std::string& user_data, const std::string& part,
+                                              const std::string& what);
+
 // Standard base64 with padding (EC2's UserData parameter).
 std::string Base64(const std::string& bytes);
 

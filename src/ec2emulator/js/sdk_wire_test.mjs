@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {
   EC2Client, RunInstancesCommand, DescribeInstancesCommand, TerminateInstancesCommand, CreateTagsCommand,
-  CreateFleetCommand, DescribeSpotPriceHistoryCommand, paginateDescribeInstances,
+  CreateFleetCommand, DescribeSpotPriceHistoryCommand, DescribeImagesCommand, paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
 import {
   AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand,
@@ -162,6 +162,23 @@ assert.match(prices.SpotPriceHistory[0].SpotPrice, /^0\.\d{6}$/);
 assert.ok(prices.SpotPriceHistory[0].Timestamp instanceof Date);
 assert.ok(prices.NextToken);
 step('DescribeSpotPriceHistory');
+
+const images = await ec2.send(new DescribeImagesCommand({
+  Owners: ['099720109477'],
+  Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd*/ubuntu-*-amd64-server-*'] },
+    { Name: 'architecture', Values: ['x86_64'] }, { Name: 'state', Values: ['available'] }],
+}));
+assert.ok(images.Images.length >= 3);
+for (const image of images.Images) {
+  assert.match(image.ImageId, /^ami-[0-9a-f]+$/);
+  assert.equal(image.OwnerId, '099720109477');
+  assert.equal(image.Architecture, 'x86_64');
+  assert.equal(image.State, 'available');
+  assert.match(image.CreationDate, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(image.BlockDeviceMappings[0].Ebs.DeleteOnTermination, true);
+}
+await expectError(ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-00000000000000000'] })), 'InvalidAMIID.NotFound', 400);
+step('DescribeImages');
 
 // Auto Scaling.
 await asg.send(new CreateAutoScalingGroupCommand({
