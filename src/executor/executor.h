@@ -58,6 +58,9 @@ struct PrepareRequest {
   // Config services first, then the job's (executors without services ignore them).
   std::vector<ServiceSpec> services;
   bool network_per_build = false;  // FF_NETWORK_PER_BUILD: a job network even without services
+  // GIT_STRATEGY=fetch: the builds dir may outlive the job (docker: a per-project volume),
+  // so the next job of the project fetches into the clone it left.
+  bool keep_builds = false;
 };
 
 struct RunRequest {

@@ -344,6 +344,7 @@ void JobRun::Prepare() {
     }
     req.services = ServiceSpecs(job_, runner_, vars_);
     req.network_per_build = vars_.GetBool("FF_NETWORK_PER_BUILD", false);
+    req.keep_builds = helper_scripts_ && helper_scripts_->GitStrategy() == "fetch";
     const util::CancelToken& token = gate_->Begin(false);
     util::Status s = executor_.Prepare(req, *trace_, token);
     gate_->End();

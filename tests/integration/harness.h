@@ -9,8 +9,13 @@
 #include <string>
 
 #include "cli/register_command.h"
+#include "config/parse.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/server.h"
+#include "executor/docker/docker_host.h"
+#include "executor/docker/engine_client.h"
+#include "executor/docker/labels.h"
+#include "gitlab/token.h"
 #include "manager/manager.h"
 #include "util/testing/test_util.h"
 
@@ -53,6 +58,24 @@ class RunnerHarness {
       manager_->Wait();
     }
     server_->Stop();
+    RemoveProjectVolumes();
+  }
+
+  // The projects' volumes the docker executor keeps across jobs (cache_volume.h) stay on
+  // this host's Engine by design; a test removes its runner's own when it ends.
+  void RemoveProjectVolumes() {
+    auto loaded = config::LoadConfigFile(config_path_);
+    if (!loaded.ok()) return;
+    auto dialer = executor::docker::DialerForHost(executor::docker::EffectiveDockerHost(""));
+    if (!dialer.ok()) return;
+    executor::docker::EngineClient engine(**dialer);
+    for (const config::RunnerConfig& r : loaded->config.runners) {
+      auto volumes = engine.ListVolumes({std::string(executor::docker::labels::kShortToken) + "=" +
+                                             gitlab::ShortToken(r.token),
+                                         std::string(executor::docker::labels::kRole) + "=cache"});
+      if (!volumes.ok()) continue;
+      for (const auto& v : *volumes) (void)engine.RemoveVolume(v.name);
+    }
   }
 
   // Appends raw TOML to the [[runners]] entry written by register (e.g. docker settings).

@@ -4,6 +4,7 @@
 
 #include "executor/docker/abort_handle.h"
 #include "executor/docker/allow_list.h"
+#include "executor/docker/cache_volume.h"
 #include "executor/docker/cancel_watcher.h"
 #include "executor/docker/image_pull.h"
 #include "executor/docker/image_ref.h"
@@ -115,24 +116,39 @@ std::string DockerExecutor::BaseName() const {
 util::Status DockerExecutor::CreateVolumes() {
   const std::string base = BaseName();
   std::set<std::string> mounted;
-  auto add = [&](const std::string& suffix, const std::string& path) -> util::Status {
+  // `keep`: the project's volume for `path`, kept across jobs (cache_volume.h); else one
+  // for this job alone, removed with it.
+  auto add = [&](const std::string& suffix, const std::string& path, bool keep) -> util::Status {
     if (!mounted.insert(path).second) return util::Status::Ok();
-    Labels l = labels_;
-    l[labels::kRole] = "volume";
-    auto name = engine_.CreateVolume(base + "-" + suffix, l);
-    if (!name.ok()) return name.status();
-    volumes_.push_back(*name);
-    binds_.push_back(*name + ":" + path);
+    Labels l;
+    std::string name;
+    if (keep) {
+      l = {{labels::kManaged, "true"},
+           {labels::kShortToken, prep_.runner_short_token},
+           {labels::kProjectId, std::to_string(prep_.project_id)},
+           {labels::kConcurrentId, std::to_string(prep_.concurrent_id)},
+           {labels::kRole, "cache"}};
+      name = CacheVolumeName(Sanitize(prep_.runner_short_token), prep_.project_id, prep_.concurrent_id, path);
+    } else {
+      l = labels_;
+      l[labels::kRole] = "volume";
+      name = base + "-" + suffix;
+    }
+    auto created = engine_.CreateVolume(name, l);  // an existing volume of that name is reused
+    if (!created.ok()) return created.status();
+    if (!keep) volumes_.push_back(*created);
+    binds_.push_back(*created + ":" + path);
     return util::Status::Ok();
   };
-  SR_RETURN_IF_ERROR(add("builds", BuildsRoot()));
-  if (!cfg_.docker.disable_cache) SR_RETURN_IF_ERROR(add("cache", cfg_.cache_dir.empty() ? "/cache" : cfg_.cache_dir));
+  const bool keep = !cfg_.docker.disable_cache;
+  SR_RETURN_IF_ERROR(add("builds", BuildsRoot(), keep && prep_.keep_builds));
+  if (keep) SR_RETURN_IF_ERROR(add("cache", cfg_.cache_dir.empty() ? "/cache" : cfg_.cache_dir, true));
   int n = 0;
   for (const std::string& v : cfg_.docker.volumes) {
     if (v.find(':') != std::string::npos) {
       binds_.push_back(v);  // "/host:/ctr[:mode]" or "named:/ctr"
     } else {
-      SR_RETURN_IF_ERROR(add("vol" + std::to_string(n++), v));
+      SR_RETURN_IF_ERROR(add("vol" + std::to_string(n++), v, keep));
     }
   }
   return util::Status::Ok();

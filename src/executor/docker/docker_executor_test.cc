@@ -10,8 +10,10 @@
 #include <condition_variable>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
+#include "executor/docker/cache_volume.h"
 #include "executor/docker/docker_testing.h"
 #include "executor/docker/labels.h"
 #include "util/testing/test_util.h"
@@ -59,6 +61,13 @@ class DockerExecutorTest : public ::testing::Test {
     req_.runner_short_token = "t" + std::to_string(getpid()) + "x" + std::to_string(rng() % 100000);
     req_.image.name = "alpine:latest";
   }
+  // The projects' volumes outlive their jobs by design (cache_volume.h): the test's go here.
+  void TearDown() override {
+    if (!engine_) return;
+    if (auto l = engine_->ListVolumes({std::string(labels::kShortToken) + "=" + req_.runner_short_token}); l.ok()) {
+      for (const VolumeSummary& v : *l) (void)engine_->RemoveVolume(v.name);
+    }
+  }
 
   std::unique_ptr<DockerExecutor> Make() {
     return std::make_unique<DockerExecutor>(cfg_, testing::LocalDaemon());
@@ -68,8 +77,10 @@ class DockerExecutorTest : public ::testing::Test {
     auto l = engine_->ListContainers({std::string(labels::kShortToken) + "=" + req_.runner_short_token});
     return l.ok() ? l->size() : 999;
   }
-  size_t VolumesLeft() {
-    auto l = engine_->ListVolumes({std::string(labels::kShortToken) + "=" + req_.runner_short_token});
+  // Volumes of one job (role "volume"), or the projects' kept ones (role "cache").
+  size_t VolumesLeft(const std::string& role = "volume") {
+    auto l = engine_->ListVolumes({std::string(labels::kShortToken) + "=" + req_.runner_short_token,
+                                   std::string(labels::kRole) + "=" + role});
     return l.ok() ? l->size() : 999;
   }
 
@@ -125,7 +136,8 @@ TEST_F(DockerExecutorTest, RunsScriptAndReturnsExitCode) {
 TEST_F(DockerExecutorTest, HelperWritesBuildsVolumeJobImageReadsIt) {
   auto ex = Make();
   ASSERT_OK(ex->Prepare(req_, out_, cancel_));
-  EXPECT_EQ(VolumesLeft(), 2u);  // /builds and /cache
+  EXPECT_EQ(VolumesLeft(), 1u);           // /builds: a clone, not a fetch
+  EXPECT_EQ(VolumesLeft("cache"), 1u);  // /cache: the project's
   RecordingSink a, b;
   auto get = ex->Run(RunRequest{"get_sources", false,
                                 "git version >/dev/null && mkdir -p /builds/g/p && echo from-helper > /builds/g/p/f\n"},
@@ -140,6 +152,48 @@ TEST_F(DockerExecutorTest, HelperWritesBuildsVolumeJobImageReadsIt) {
   ex.reset();  // the destructor cleans up too
   EXPECT_EQ(ContainersLeft(), 0u);
   EXPECT_EQ(VolumesLeft(), 0u);
+}
+
+// `volumes` without a host path, the cache dir and (GIT_STRATEGY=fetch) the builds dir are
+// the project's volumes, named as gitlab-runner names them: the next job of the project
+// finds what the last one left there, another project does not.
+TEST_F(DockerExecutorTest, ProjectVolumesOutliveTheJob) {
+  cfg_.docker.volumes = {"/data"};
+  req_.keep_builds = true;
+  auto run = [&](const std::string& script) {
+    auto ex = Make();
+    EXPECT_OK(ex->Prepare(req_, out_, cancel_));
+    RecordingSink o;
+    auto code = ex->Run(RunRequest{"step_script", true, script}, o, cancel_);
+    EXPECT_OK(code);
+    EXPECT_EQ(code.ok() ? *code : -1, 0) << o.text();
+    ex->Cleanup();
+    EXPECT_EQ(VolumesLeft(), 0u);
+    return o.text();
+  };
+  run("echo one > /cache/f; echo two > /data/f; echo three > /builds/f\n");
+  EXPECT_EQ(VolumesLeft("cache"), 3u);
+  auto kept = engine_->ListVolumes({std::string(labels::kShortToken) + "=" + req_.runner_short_token});
+  ASSERT_OK(kept);
+  std::set<std::string> names;
+  for (const VolumeSummary& v : *kept) names.insert(v.name);
+  EXPECT_TRUE(names.count(CacheVolumeName(req_.runner_short_token, 7, 0, "/cache"))) << *names.begin();
+  EXPECT_TRUE(names.count(CacheVolumeName(req_.runner_short_token, 7, 0, "/data")));
+  EXPECT_TRUE(names.count(CacheVolumeName(req_.runner_short_token, 7, 0, "/builds")));
+  req_.job_id += 1;
+  EXPECT_EQ(run("cat /cache/f /data/f /builds/f\n"), "one\ntwo\nthree\n");
+  req_.job_id += 1;
+  req_.project_id = 8;
+  EXPECT_EQ(run("cat /cache/f /data/f /builds/f 2>/dev/null | wc -l\n"), "0\n");
+  req_.job_id += 1;
+  req_.project_id = 7;
+  req_.keep_builds = false;  // GIT_STRATEGY=clone: a fresh builds dir, the caches stay
+  EXPECT_EQ(run("cat /cache/f; test ! -e /builds/f && echo fresh\n"), "one\nfresh\n");
+}
+
+TEST(CacheVolumeNameTest, IsGitlabRunnersName) {
+  EXPECT_EQ(CacheVolumeName("a1b2c3d4", 42, 3, "/cache"),
+            "runner-a1b2c3d4-project-42-concurrent-3-cache-3c3f060a0374fc8bc39395164f415a70");
 }
 
 TEST_F(DockerExecutorTest, RunnerWorkWithoutHelperToolsRunsInTheJobContainer) {

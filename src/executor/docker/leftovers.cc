@@ -29,7 +29,11 @@ util::Status RemoveLeftovers(EngineClient& engine, const std::string& short_toke
   }
   auto volumes = engine.ListVolumes(filters);
   if (!volumes.ok()) return first.ok() ? volumes.status() : first;
-  for (const VolumeSummary& v : *volumes) note(engine.RemoveVolume(v.name));
+  for (const VolumeSummary& v : *volumes) {
+    auto role = v.labels.find(labels::kRole);
+    if (role != v.labels.end() && role->second == "cache") continue;  // the projects' caches: kept
+    note(engine.RemoveVolume(v.name));
+  }
   return first;
 }
 
