@@ -31,7 +31,7 @@ void DecodeMachine(TableReader& r, MachineConfig* out) {
     DecodeAutoscaling(a, &entry);
     out->autoscaling.push_back(std::move(entry));
   }
-  r.Ignore({"MachineOptionsWithName", "MaxRemovalAttempts", "OffPeakPeriods", "OffPeakTimezone", "OffPeakIdleCount",
+  r.Unsupported({"MachineOptionsWithName", "MaxRemovalAttempts", "OffPeakPeriods", "OffPeakTimezone", "OffPeakIdleCount",
             "OffPeakIdleTime"});
   r.Finish();
 }

@@ -13,7 +13,17 @@ void DecodeGlobal(TableReader& r, Config* out) {
   r.Get("shutdown_timeout", &out->shutdown_timeout);
   r.GetDuration("connection_max_age", &out->connection_max_age);
   r.Get("labels", &out->labels);
-  r.Ignore({"session_server", "sentry_dsn", "machine", "experimental"});
+  if (auto s = r.Table("session_server")) {
+    // register writes session_timeout alone; without listen_address no session server runs.
+    s->Unsupported({"listen_address", "advertise_address"});
+    if (s->Raw("listen_address") != nullptr) {
+      s->Unsupported({"session_timeout"});
+    } else {
+      s->Ignore({"session_timeout"});
+    }
+    s->Finish();
+  }
+  r.Unsupported({"sentry_dsn", "machine", "experimental"});
   for (TableReader& runner : r.Tables("runners")) {
     RunnerConfig rc;
     DecodeRunner(runner, &rc);
@@ -88,8 +98,8 @@ void DecodeRunner(TableReader& r, RunnerConfig* out) {
     out->has_autoscaler = true;
     DecodeAutoscaler(*t, &out->autoscaler);
   }
-  // Known to gitlab-runner; spotrunner accepts and ignores them.
-  r.Ignore({"proxy_exec", "referees", "monitoring", "experimental", "use_slot_cgroups", "slot_cgroup_template",
+  // Known to gitlab-runner and not honoured here: warned about when set.
+  r.Unsupported({"proxy_exec", "referees", "monitoring", "experimental", "use_slot_cgroups", "slot_cgroup_template",
             "step_runner_image", "ssh", "kubernetes", "custom", "parallels", "virtualbox"});
   r.Finish();
 }

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "config/duration.h"
+#include "config/validate_docker.h"
 
 namespace config {
 namespace {
@@ -105,6 +106,7 @@ std::vector<Problem> CheckConfig(const Config& config) {
                      false});
     }
     if (UsesAutoscaler(r)) CheckAutoscaler(r, id, label, &out);
+    CheckDocker(r.docker, id, label, &out);
     if (!IsFleetPolicy(r.fleet_policy)) {
       out.push_back({id + ".fleet_policy", label + ": unknown fleet_policy \"" + r.fleet_policy +
                                                 "\" (want default, docker-machine or taskscaler)"});

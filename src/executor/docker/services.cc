@@ -14,6 +14,7 @@
 #include "executor/docker/abort_handle.h"
 #include "executor/docker/allow_list.h"
 #include "executor/docker/cancel_watcher.h"
+#include "executor/docker/container_settings.h"
 #include "executor/docker/docker_executor.h"
 #include "executor/docker/image_pull.h"
 #include "executor/docker/image_ref.h"
@@ -88,7 +89,8 @@ util::Status DockerExecutor::CreateNetwork() {
   Labels l = labels_;
   l[labels::kRole] = "network";
   std::map<std::string, std::string> options;
-  auto id = engine_.CreateNetwork(BaseName() + "-network", l, options);
+  if (cfg_.docker.network_mtu > 0) options["com.docker.network.driver.mtu"] = std::to_string(cfg_.docker.network_mtu);
+  auto id = engine_.CreateNetwork(BaseName() + "-network", l, options, cfg_.docker.enable_ipv6);
   if (!id.ok()) return id.status().WithContext("creating the job's network");
   network_id_ = *id;
   network_ = BaseName() + "-network";
@@ -157,10 +159,9 @@ util::Status DockerExecutor::StartServices(OutputSink& out, const util::CancelTo
     s.binds = binds_;
     s.network_mode = NetworkMode();
     s.network_aliases = aliases;
-    s.dns = d.dns;
-    s.extra_hosts = d.extra_hosts;
-    s.shm_size = d.shm_size;
-    s.tmpfs = d.services_tmpfs;
+    if (util::Status st = ApplyServiceSettings(d, svc.name, &s); !st.ok()) {
+      return st.WithContext("service \"" + svc.name + "\"");
+    }
     (void)engine_.RemoveContainer(s.name);  // a name left by an earlier attempt
     auto id = engine_.CreateContainer(s);
     if (!id.ok()) return id.status().WithContext("service \"" + svc.name + "\"");
