@@ -23,9 +23,8 @@ void DecodeS3(TableReader& r, CacheS3Config* out) {
   r.Get("PathStyle", &out->path_style);
   r.Get("DualStack", &out->dual_stack);
   r.Get("Accelerate", &out->accelerate);
-  r.Get("UploadRoleARN", &out->role_arn);  // the deprecated name; RoleARN wins
   r.Get("RoleARN", &out->role_arn);
-  r.Unsupported({"AssumeRoleMaxConcurrency", "DisableAssumeRoleCredentialsCaching"});
+  r.Unsupported({"UploadRoleARN", "AssumeRoleMaxConcurrency", "DisableAssumeRoleCredentialsCaching"});
   r.Finish();
 }
 

@@ -38,6 +38,12 @@ void CheckAutoscaler(const RunnerConfig& r, const std::string& id, const std::st
                     label + ": dead_man_switch_timeout must be 0 (off) or at least 5s, got " +
                         FormatGoDuration(a.dead_man_switch_timeout)});
   }
+  if (!a.connector.protocol.empty() && a.connector.protocol != "ssh") {
+    out->push_back({id + ".autoscaler.connector_config.protocol",
+                    label + ": key \"runners.autoscaler.connector_config.protocol\" is not supported by spotrunner "
+                            "with value \"" + a.connector.protocol + "\" (instances are reached over ssh)",
+                    false});
+  }
   if (a.max_instances <= 0 || a.capacity_per_instance < 1) return;
   int64_t most = int64_t{a.max_instances} * a.capacity_per_instance;
   for (size_t j = 0; j < a.policies.size(); ++j) {
