@@ -1,5 +1,6 @@
 // [[runners]] and the global keys.
 #include "config/decode.h"
+#include "config/feature_flags.h"
 
 namespace config {
 
@@ -68,6 +69,12 @@ void DecodeRunner(TableReader& r, RunnerConfig* out) {
   r.Get("job_status_final_update_retry_limit", &out->job_status_final_update_retry_limit);
   r.Get("labels", &out->labels);
   r.Get("feature_flags", &out->feature_flags);
+  if (const toml::node* ff = r.Raw("feature_flags"); ff != nullptr && ff->is_table() && !r.ctx().failed()) {
+    for (auto&& [name, value] : *ff->as_table()) {
+      auto problem = FeatureFlagProblem(name.str(), value.value_or(false));
+      if (problem) r.ctx().Warn(PosOf(value), "feature flag \"runners.feature_flags." + std::string(name.str()) + "\" " + *problem);
+    }
+  }
   if (auto t = r.Table("custom_build_dir")) {
     t->Get("enabled", &out->custom_build_dir_enabled);
     t->Finish();
