@@ -248,6 +248,8 @@ void TableReader::Get(std::string_view key, std::map<std::string, std::string>* 
       return;
     }
     values[std::string(k.str())] = s->get();
+    // Each entry's own line, for checks of its value (config/validate_docker.cc).
+    ctx_->Record((id_.empty() ? "" : id_ + ".") + std::string(key) + "." + std::string(k.str()), PosOf(v));
   }
   *out = std::move(values);
 }

@@ -1,5 +1,7 @@
 #include "config/validate_docker.h"
 
+#include <arpa/inet.h>
+
 #include "config/docker_values.h"
 
 namespace config {
@@ -11,9 +13,11 @@ struct Checker {
   const std::string& label;
   std::vector<Problem>* out;
 
-  void Check(const std::string& key, const util::Status& s) {
+  // `shown` is the key as messages spell it, when it differs ("tmpfs.\"/scratch\"").
+  void Check(const std::string& key, const util::Status& s, const std::string& shown = "") {
     if (s.ok()) return;
-    out->push_back({id + ".docker." + key, label + ": key \"runners.docker." + key + "\": " + s.message()});
+    std::string name = "runners.docker." + (shown.empty() ? key : shown);
+    out->push_back({id + ".docker." + key, label + ": key \"" + name + "\": " + s.message()});
   }
 };
 
@@ -37,10 +41,11 @@ void CheckDocker(const DockerConfig& d, const std::string& id, const std::string
   for (const auto* table : {&d.tmpfs, &d.services_tmpfs}) {
     const char* key = table == &d.tmpfs ? "tmpfs" : "services_tmpfs";
     for (const auto& [path, options] : *table) {
+      std::string entry = std::string(key) + "." + path, shown = std::string(key) + ".\"" + path + "\"";
       if (path.empty() || path[0] != '/') {
-        c.Check(std::string(key) + "." + path, util::Status::InvalidArgument("the mount point must be an absolute path"));
+        c.Check(entry, util::Status::InvalidArgument("the mount point must be an absolute path"), shown);
       }
-      c.Check(std::string(key) + "." + path, CheckTmpfsOptions(options));
+      c.Check(entry, CheckTmpfsOptions(options), shown);
     }
   }
   if (!d.mac_address.empty()) c.Check("mac_address", CheckMacAddress(d.mac_address));
@@ -57,6 +62,13 @@ void CheckDocker(const DockerConfig& d, const std::string& id, const std::string
   for (const auto& [k, v] : d.log_options) {
     if (k != "env" && k != "labels") {
       c.Check("log_options." + k, util::Status::InvalidArgument("invalid log option: only \"env\" and \"labels\" are allowed"));
+    }
+  }
+  for (size_t i = 0; i < d.dns.size(); ++i) {  // gitlab-runner parses them as IP addresses
+    unsigned char buf[16];
+    const char* a = d.dns[i].c_str();
+    if (inet_pton(AF_INET, a, buf) != 1 && inet_pton(AF_INET6, a, buf) != 1) {
+      c.Check("dns", util::Status::InvalidArgument("invalid DNS server address \"" + d.dns[i] + "\""));
     }
   }
   if (d.network_mtu < 0) c.Check("network_mtu", util::Status::InvalidArgument("must not be negative"));
