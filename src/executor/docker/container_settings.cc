@@ -1,5 +1,10 @@
 #include "executor/docker/container_settings.h"
 
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
 #include "config/docker_values.h"
 #include "executor/docker/allow_list.h"
 
@@ -38,6 +43,28 @@ util::Status ApplyResources(const Resources& r, ContainerSpec* s) {
 
 }  // namespace
 
+util::Result<std::vector<std::string>> InlineSeccompProfiles(const std::vector<std::string>& opts) {
+  std::vector<std::string> out;
+  for (const std::string& opt : opts) {
+    size_t eq = opt.find('=');
+    std::string key = opt.substr(0, eq), value = eq == std::string::npos ? "" : opt.substr(eq + 1);
+    if (eq == std::string::npos || key != "seccomp" || value.rfind('{', 0) == 0 || value == "unconfined" ||
+        value == "builtin") {
+      out.push_back(opt);
+      continue;
+    }
+    std::ifstream in(value, std::ios::binary);
+    std::stringstream text;
+    if (in) text << in.rdbuf();
+    if (!in) return util::Status::InvalidArgument("failed to read seccomp profile from " + value);
+    if (nlohmann::json::parse(text.str(), nullptr, false).is_discarded()) {
+      return util::Status::InvalidArgument("seccomp profile " + value + " is not valid JSON");
+    }
+    out.push_back("seccomp=" + text.str());
+  }
+  return out;
+}
+
 std::string DefaultHostname(const PrepareRequest& req) {
   return "runner-" + req.runner_short_token + "-project-" + std::to_string(req.project_id) + "-concurrent-" +
          std::to_string(req.concurrent_id);
@@ -70,7 +97,9 @@ util::Status ApplyBuildSettings(const config::DockerConfig& d, const PrepareRequ
   s->userns_mode = d.userns_mode;
   s->cap_add = d.cap_add;
   s->cap_drop = d.cap_drop;
-  s->security_opt = d.security_opt;
+  auto security_opt = InlineSeccompProfiles(d.security_opt);
+  if (!security_opt.ok()) return Keyed(security_opt.status(), "security_opt");
+  s->security_opt = *security_opt;
   s->extra_hosts = d.extra_hosts;
   s->ipc_mode = d.ipcmode;
   s->shm_size = d.shm_size;
@@ -103,7 +132,9 @@ util::Status ApplyServiceSettings(const config::DockerConfig& d, const std::stri
   s->dns = d.dns;
   s->dns_search = d.dns_search;
   s->extra_hosts = d.extra_hosts;
-  s->security_opt = d.services_security_opt;
+  auto security_opt = InlineSeccompProfiles(d.services_security_opt);
+  if (!security_opt.ok()) return Keyed(security_opt.status(), "services_security_opt");
+  s->security_opt = *security_opt;
   s->runtime = d.runtime;
   s->userns_mode = d.userns_mode;
   s->shm_size = d.shm_size;

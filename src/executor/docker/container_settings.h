@@ -7,6 +7,7 @@
 // loaded (config/validate_docker.cc); a bad one still fails here with kInvalidArgument naming
 // the key, for configs built in code.
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "executor/docker/engine_types.h"
@@ -14,6 +15,11 @@
 #include "util/status.h"
 
 namespace executor::docker {
+
+// security_opt as gitlab-runner sends it: "seccomp=<file>" (a path on this host, not
+// "unconfined", "builtin" or inline JSON) becomes "seccomp=<the file's JSON>".
+// kInvalidArgument when the file cannot be read or is not JSON.
+util::Result<std::vector<std::string>> InlineSeccompProfiles(const std::vector<std::string>& opts);
 
 // gitlab-runner's default container hostname: runner-<short token>-project-<id>-concurrent-<n>.
 std::string DefaultHostname(const PrepareRequest& req);
