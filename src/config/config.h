@@ -101,6 +101,7 @@ struct DockerConfig {
   int64_t service_cpu_shares = 0;
   std::string service_gpus;
   std::string service_cgroup_parent;
+  int services_limit = -1;  // most services (config and job) a job may have; -1 = no limit
 
   bool operator==(const DockerConfig&) const = default;
 };

@@ -92,8 +92,9 @@ void DecodeDocker(TableReader& r, DockerConfig* out) {
   r.Get("service_cpu_shares", &out->service_cpu_shares);
   r.Get("service_gpus", &out->service_gpus);
   r.Get("service_cgroup_parent", &out->service_cgroup_parent);
+  r.Get("services_limit", &out->services_limit);
   // Known to gitlab-runner and not honoured here: warned about when set.
-  r.Unsupported({"links", "services_limit", "volume_keep", "volume_driver_ops", "service_slot_cgroup_template",
+  r.Unsupported({"links", "volume_keep", "volume_driver_ops", "service_slot_cgroup_template",
                  "helper_image_autoset_arch_and_os"});
   r.Finish();
 }

@@ -72,6 +72,7 @@ void WriteDocker(const DockerConfig& d, TomlEmitter& e) {
   e.IntIfNot("service_cpu_shares", d.service_cpu_shares, 0);
   e.StringIfSet("service_gpus", d.service_gpus);
   e.StringIfSet("service_cgroup_parent", d.service_cgroup_parent);
+  e.IntIfNot("services_limit", d.services_limit, -1);
   // Sub-tables last: keys after a header belong to it.
   e.StringTable("runners.docker.container_labels", d.container_labels);
   e.StringTable("runners.docker.tmpfs", d.tmpfs);

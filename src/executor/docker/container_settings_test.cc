@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <fstream>
 #include <random>
 
 #include "executor/docker/docker_executor.h"
@@ -172,6 +173,21 @@ TEST_F(ContainerSettingsTest, ServiceGetsTheServiceSettings) {
   EXPECT_EQ(h["SecurityOpt"], json({"no-new-privileges"}));
 }
 
+TEST_F(ContainerSettingsTest, ServicesLimitRefusesTheJobBeforeAnythingIsMade) {
+  cfg_.docker.services_limit = 1;
+  ServiceSpec a, b;
+  a.name = "alpine:latest";
+  b.name = "busybox:latest";
+  req_.services = {a, b};
+  DockerExecutor ex(cfg_, testing::LocalDaemon());
+  StringSink prep;
+  util::Status s = ex.Prepare(req_, prep, cancel_);
+  EXPECT_EQ(s.message(), "too many services requested: 2, only 1 allowed");
+  auto left = engine_->ListContainers({std::string(labels::kShortToken) + "=" + req_.runner_short_token});
+  ASSERT_TRUE(left.ok());
+  EXPECT_TRUE(left->empty());
+}
+
 // A GPU request reaches the daemon: this host has no GPU driver, so the daemon refuses it.
 TEST_F(ContainerSettingsTest, GpusBecomeADeviceRequest) {
   req_.network_per_build = false;
@@ -199,6 +215,22 @@ TEST(ContainerSettingsSpecTest, BadValuesNameTheirKey) {
   d.service_memory = "lots";
   EXPECT_EQ(ApplyServiceSettings(d, "redis", &s).message(),
             "[runners.docker] service_memory: invalid memory size \"lots\" (want e.g. 512m or 2g)");
+}
+
+TEST(ContainerSettingsSpecTest, SeccompProfileFilesAreInlined) {
+  testutil::TempDir tmp;
+  std::string profile = (tmp.path() / "profile.json").string();
+  std::ofstream(profile) << "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}";
+  std::string broken = (tmp.path() / "broken.json").string();
+  std::ofstream(broken) << "{not json";
+  auto inlined = InlineSeccompProfiles({"seccomp=" + profile, "seccomp=unconfined", "no-new-privileges"});
+  ASSERT_OK(inlined);
+  EXPECT_EQ(*inlined, (std::vector<std::string>{"seccomp={\"defaultAction\":\"SCMP_ACT_ALLOW\"}", "seccomp=unconfined",
+                                                "no-new-privileges"}));
+  EXPECT_EQ(InlineSeccompProfiles({"seccomp=" + broken}).status().message(),
+            "seccomp profile " + broken + " is not valid JSON");
+  EXPECT_EQ(InlineSeccompProfiles({"seccomp=/nonexistent/p.json"}).status().message(),
+            "failed to read seccomp profile from /nonexistent/p.json");
 }
 
 TEST(ContainerSettingsSpecTest, ServicesDevicesFollowTheImageGlob) {

@@ -76,6 +76,10 @@ util::Status DockerExecutor::CheckAllowLists(OutputSink& out) {
   for (const ServiceSpec& s : prep_.services) {
     if (!s.from_config) SR_RETURN_IF_ERROR(VerifyAllowedImage(s.name, "services", d.allowed_services, internal, out));
   }
+  if (d.services_limit >= 0 && prep_.services.size() > static_cast<size_t>(d.services_limit)) {
+    return util::Status::InvalidArgument("too many services requested: " + std::to_string(prep_.services.size()) +
+                                         ", only " + std::to_string(d.services_limit) + " allowed");
+  }
   std::string user = d.user.empty() ? prep_.image.user : d.user;  // the runner's config wins
   SR_RETURN_IF_ERROR(VerifyAllowedUser(user, d.allowed_users, d.user));
   for (const ServiceSpec& s : prep_.services) {
