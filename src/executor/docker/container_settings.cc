@@ -66,8 +66,16 @@ util::Result<std::vector<std::string>> InlineSeccompProfiles(const std::vector<s
 }
 
 std::string DefaultHostname(const PrepareRequest& req) {
-  return "runner-" + req.runner_short_token + "-project-" + std::to_string(req.project_id) + "-concurrent-" +
-         std::to_string(req.concurrent_id);
+  std::string name = "runner-" + req.runner_short_token + "-project-" + std::to_string(req.project_id) +
+                     "-concurrent-" + std::to_string(req.concurrent_id);
+  // gitlab-runner's RFC 1123 form: lower case, other characters dropped, a letter or digit
+  // first, at most 63 characters.
+  std::string out;
+  for (char c : name) {
+    c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && !out.empty())) out += c;
+  }
+  return out.substr(0, 63);
 }
 
 util::Status ApplyBuildSettings(const config::DockerConfig& d, const PrepareRequest& req, bool job_container,

@@ -21,7 +21,8 @@ namespace executor::docker {
 // kInvalidArgument when the file cannot be read or is not JSON.
 util::Result<std::vector<std::string>> InlineSeccompProfiles(const std::vector<std::string>& opts);
 
-// gitlab-runner's default container hostname: runner-<short token>-project-<id>-concurrent-<n>.
+// gitlab-runner's default container hostname: runner-<short token>-project-<id>-concurrent-<n>
+// in its RFC 1123 form (lower case, [a-z0-9-] only, at most 63 characters).
 std::string DefaultHostname(const PrepareRequest& req);
 
 // Sets the build settings on `spec`. `job_container` adds what only the job's container gets

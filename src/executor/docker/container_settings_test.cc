@@ -233,6 +233,16 @@ TEST(ContainerSettingsSpecTest, SeccompProfileFilesAreInlined) {
             "failed to read seccomp profile from /nonexistent/p.json");
 }
 
+TEST(ContainerSettingsSpecTest, DefaultHostnameIsRfc1123) {
+  PrepareRequest req;
+  req.runner_short_token = "Ab_C.d9";
+  req.project_id = 12;
+  req.concurrent_id = 0;
+  EXPECT_EQ(DefaultHostname(req), "runner-abcd9-project-12-concurrent-0");
+  req.runner_short_token = std::string(80, 'x');
+  EXPECT_EQ(DefaultHostname(req).size(), 63u);
+}
+
 TEST(ContainerSettingsSpecTest, ServicesDevicesFollowTheImageGlob) {
   config::DockerConfig d;
   d.services_devices = {{"nvidia/*", {"/dev/nvidia0"}}, {"redis:*", {"/dev/null:/dev/x"}}};
