@@ -84,6 +84,7 @@ struct DockerConfig {
   int oom_score_adjust = 0;
   std::vector<std::string> device_cgroup_rules;
   std::vector<std::string> volumes_from;
+  std::vector<std::string> links;  // "container:alias", job container only
   std::string volume_driver;
   std::map<std::string, std::string> ulimit;       // name -> "soft[:hard]"
   std::map<std::string, std::string> log_options;  // json-file options: env, labels

@@ -77,6 +77,7 @@ void DecodeDocker(TableReader& r, DockerConfig* out) {
   r.Get("oom_score_adjust", &out->oom_score_adjust);
   r.Get("device_cgroup_rules", &out->device_cgroup_rules);
   r.Get("volumes_from", &out->volumes_from);
+  r.Get("links", &out->links);
   r.Get("volume_driver", &out->volume_driver);
   r.Get("ulimit", &out->ulimit);
   r.Get("log_options", &out->log_options);
@@ -94,7 +95,7 @@ void DecodeDocker(TableReader& r, DockerConfig* out) {
   r.Get("service_cgroup_parent", &out->service_cgroup_parent);
   r.Get("services_limit", &out->services_limit);
   // Known to gitlab-runner and not honoured here: warned about when set.
-  r.Unsupported({"links", "volume_keep", "volume_driver_ops", "service_slot_cgroup_template",
+  r.Unsupported({"volume_keep", "volume_driver_ops", "service_slot_cgroup_template",
                  "helper_image_autoset_arch_and_os"});
   r.Finish();
 }

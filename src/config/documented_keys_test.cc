@@ -114,10 +114,10 @@ TEST(DocumentedKeysTest, EveryGitlabRunnerKeyIsHonouredOrReported) {
 // A reported key's warning points at the key itself.
 TEST(DocumentedKeysTest, ReportsCarryTheKeysLine) {
   util::Result<LoadedConfig> l = Load("[[runners]]\nexecutor = \"docker\"\n[runners.docker]\nimage = \"x\"\n"
-                                      "links = [\"a:b\"]\n");
+                                      "volume_keep = true\n");
   ASSERT_TRUE(l.ok());
   EXPECT_EQ(l->warnings, std::vector<std::string>{
-                             "config.toml:5:9: key \"runners.docker.links\" is not supported by spotrunner; ignored"});
+                             "config.toml:5:15: key \"runners.docker.volume_keep\" is not supported by spotrunner; ignored"});
 }
 
 }  // namespace

@@ -60,6 +60,7 @@ void WriteDocker(const DockerConfig& d, TomlEmitter& e) {
   e.IntIfNot("oom_score_adjust", d.oom_score_adjust, 0);
   e.StringsIfSet("device_cgroup_rules", d.device_cgroup_rules);
   e.StringsIfSet("volumes_from", d.volumes_from);
+  e.StringsIfSet("links", d.links);
   e.StringIfSet("volume_driver", d.volume_driver);
   e.IntIfNot("network_mtu", d.network_mtu, 0);
   e.BoolIfTrue("enable_ipv6", d.enable_ipv6);

@@ -113,6 +113,7 @@ util::Status ApplyBuildSettings(const config::DockerConfig& d, const PrepareRequ
   s->shm_size = d.shm_size;
   s->volume_driver = d.volume_driver;
   s->volumes_from = d.volumes_from;
+  s->links = d.links;
   s->log_options = d.log_options;
   s->tmpfs = d.tmpfs;
   s->sysctls = d.sysctls;

@@ -96,6 +96,7 @@ void AddSettings(const ContainerSpec& spec, json* cfg, json* host) {
   list(host, "GroupAdd", spec.group_add);
   list(host, "DeviceCgroupRules", spec.device_cgroup_rules);
   list(host, "VolumesFrom", spec.volumes_from);
+  list(host, "Links", spec.links);
   if (!spec.sysctls.empty()) (*host)["Sysctls"] = spec.sysctls;
   if (!spec.ulimits.empty()) {
     json u = json::array();

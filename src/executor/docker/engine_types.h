@@ -48,7 +48,7 @@ struct ContainerSpec {
   int64_t memory_reservation = 0;
   bool oom_kill_disable = false;
   int oom_score_adj = 0;
-  std::vector<std::string> dns_search, group_add, device_cgroup_rules, volumes_from;
+  std::vector<std::string> dns_search, group_add, device_cgroup_rules, volumes_from, links;
   std::vector<config::Ulimit> ulimits;
   std::vector<config::GpuRequest> device_requests;
   std::map<std::string, std::string> sysctls;
