@@ -72,7 +72,8 @@ void DecodeRunner(TableReader& r, RunnerConfig* out) {
   if (const toml::node* ff = r.Raw("feature_flags"); ff != nullptr && ff->is_table() && !r.ctx().failed()) {
     for (auto&& [name, value] : *ff->as_table()) {
       auto problem = FeatureFlagProblem(name.str(), value.value_or(false));
-      if (problem) r.ctx().Warn(PosOf(value), "feature flag \"runners.feature_flags." + std::string(name.str()) + "\" " + *problem);
+      if (!problem) continue;
+      r.ctx().Warn(PosOf(value), "feature flag \"runners.feature_flags." + std::string(name.str()) + "\" " + *problem);
     }
   }
   if (auto t = r.Table("custom_build_dir")) {
@@ -107,7 +108,7 @@ void DecodeRunner(TableReader& r, RunnerConfig* out) {
   }
   // Known to gitlab-runner and not honoured here: warned about when set.
   r.Unsupported({"proxy_exec", "referees", "monitoring", "experimental", "use_slot_cgroups", "slot_cgroup_template",
-            "step_runner_image", "ssh", "kubernetes", "custom", "parallels", "virtualbox"});
+                 "step_runner_image", "ssh", "kubernetes", "custom", "parallels", "virtualbox"});
   r.Finish();
 }
 

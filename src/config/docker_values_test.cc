@@ -58,7 +58,8 @@ TEST(DockerValuesTest, TmpfsOptionsAndMac) {
   EXPECT_EQ(CheckTmpfsOptions("fast").message(), "invalid tmpfs option \"fast\"");
   EXPECT_TRUE(CheckMacAddress("92:d0:c6:0a:29:33").ok());
   EXPECT_TRUE(CheckMacAddress("92-D0-C6-0A-29-33").ok());
-  EXPECT_EQ(CheckMacAddress("92:d0:c6:0a:29").message(), "invalid MAC address \"92:d0:c6:0a:29\" (want e.g. 92:d0:c6:0a:29:33)");
+  EXPECT_EQ(CheckMacAddress("92:d0:c6:0a:29").message(),
+            "invalid MAC address \"92:d0:c6:0a:29\" (want e.g. 92:d0:c6:0a:29:33)");
 }
 
 }  // namespace

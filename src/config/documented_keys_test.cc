@@ -116,8 +116,9 @@ TEST(DocumentedKeysTest, ReportsCarryTheKeysLine) {
   util::Result<LoadedConfig> l = Load("[[runners]]\nexecutor = \"docker\"\n[runners.docker]\nimage = \"x\"\n"
                                       "volume_keep = true\n");
   ASSERT_TRUE(l.ok());
-  EXPECT_EQ(l->warnings, std::vector<std::string>{
-                             "config.toml:5:15: key \"runners.docker.volume_keep\" is not supported by spotrunner; ignored"});
+  EXPECT_EQ(l->warnings,
+            std::vector<std::string>{
+                "config.toml:5:15: key \"runners.docker.volume_keep\" is not supported by spotrunner; ignored"});
 }
 
 }  // namespace

@@ -61,7 +61,8 @@ void CheckDocker(const DockerConfig& d, const std::string& id, const std::string
   }
   for (const auto& [k, v] : d.log_options) {
     if (k != "env" && k != "labels") {
-      c.Check("log_options." + k, util::Status::InvalidArgument("invalid log option: only \"env\" and \"labels\" are allowed"));
+      c.Check("log_options." + k,
+              util::Status::InvalidArgument("invalid log option: only \"env\" and \"labels\" are allowed"));
     }
   }
   for (size_t i = 0; i < d.dns.size(); ++i) {  // gitlab-runner parses them as IP addresses
