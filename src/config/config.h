@@ -70,6 +70,39 @@ struct DockerConfig {
   std::map<std::string, std::string> tmpfs;
   std::map<std::string, std::string> services_tmpfs;
   std::map<std::string, std::string> sysctls;
+  // Applied to the job's (and helper's) containers as gitlab-runner does; "" / 0 / empty =
+  // the daemon's default. Checked at load (config/validate_docker.cc).
+  std::string runtime;
+  std::string cpuset_mems;
+  std::string userns_mode;
+  std::string ipcmode;
+  std::string pid_mode;        // job container only
+  std::string cgroup_parent;
+  std::string mac_address;     // on the job's network endpoint
+  std::string isolation;       // Windows only: "", "default", "process", "hyperv"
+  bool oom_kill_disable = false;
+  int oom_score_adjust = 0;
+  std::vector<std::string> device_cgroup_rules;
+  std::vector<std::string> volumes_from;
+  std::vector<std::string> links;  // "container:alias", job container only
+  std::string volume_driver;
+  std::map<std::string, std::string> ulimit;       // name -> "soft[:hard]"
+  std::map<std::string, std::string> log_options;  // json-file options: env, labels
+  // The job's own network (services or FF_NETWORK_PER_BUILD): MTU (0 = daemon default), IPv6.
+  int network_mtu = 0;
+  bool enable_ipv6 = false;
+  // Service containers: their own resources and security options.
+  std::vector<std::string> services_security_opt;
+  std::map<std::string, std::vector<std::string>> services_devices;  // image glob -> devices
+  std::string service_memory;
+  std::string service_memory_swap;
+  std::string service_memory_reservation;
+  std::string service_cpus;
+  std::string service_cpuset_cpus;
+  int64_t service_cpu_shares = 0;
+  std::string service_gpus;
+  std::string service_cgroup_parent;
+  int services_limit = -1;  // most services (config and job) a job may have; -1 = no limit
 
   bool operator==(const DockerConfig&) const = default;
 };

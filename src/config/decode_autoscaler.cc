@@ -59,10 +59,11 @@ void DecodeAutoscaler(TableReader& r, AutoscalerConfig* out) {
     DecodePolicy(p, &policy);
     out->policies.push_back(std::move(policy));
   }
-  r.Ignore({"deletion_retry_interval", "shutdown_deletion_interval", "shutdown_deletion_retries", "scale_throttle",
-            "reservation_throttling", "log_internal_ip", "log_external_ip", "vm_isolation", "state_storage",
-            "instance_operation_time_buckets", "instance_creation_time_buckets", "instance_is_running_time_buckets",
-            "instance_deletion_time_buckets", "instance_readiness_time_buckets", "instance_life_duration_buckets"});
+  r.Unsupported({"deletion_retry_interval", "shutdown_deletion_interval", "shutdown_deletion_retries", "scale_throttle",
+                 "reservation_throttling", "log_internal_ip", "log_external_ip", "vm_isolation", "state_storage",
+                 "instance_operation_time_buckets", "instance_creation_time_buckets",
+                 "instance_is_running_time_buckets", "instance_deletion_time_buckets",
+                 "instance_readiness_time_buckets", "instance_life_duration_buckets"});
   r.Finish();
 }
 

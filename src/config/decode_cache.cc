@@ -24,7 +24,7 @@ void DecodeS3(TableReader& r, CacheS3Config* out) {
   r.Get("DualStack", &out->dual_stack);
   r.Get("Accelerate", &out->accelerate);
   r.Get("RoleARN", &out->role_arn);
-  r.Ignore({"UploadRoleARN", "AssumeRoleMaxConcurrency", "DisableAssumeRoleCredentialsCaching"});
+  r.Unsupported({"UploadRoleARN", "AssumeRoleMaxConcurrency", "DisableAssumeRoleCredentialsCaching"});
   r.Finish();
 }
 
@@ -37,7 +37,7 @@ void DecodeCache(TableReader& r, CacheConfig* out) {
   r.Get("MaxUploadedArchiveSize", &out->max_uploaded_archive_size);
   DecodeLegacyS3(r, &out->s3);  // [runners.cache.s3] below wins where both are set
   if (auto s3 = r.Table("s3")) DecodeS3(*s3, &out->s3);
-  r.Ignore({"gcs", "azure"});
+  r.Unsupported({"gcs", "azure"});  // register writes them empty: no warning then
   r.Finish();
 }
 

@@ -10,7 +10,7 @@ void DecodeService(TableReader& r, DockerService* out) {
   r.Get("entrypoint", &out->entrypoint);
   r.Get("command", &out->command);
   r.Get("environment", &out->environment);
-  r.Ignore({"suspend_data_path"});
+  r.Unsupported({"suspend_data_path"});
   r.Finish();
 }
 
@@ -65,13 +65,38 @@ void DecodeDocker(TableReader& r, DockerConfig* out) {
     DecodeService(s, &service);
     out->services.push_back(std::move(service));
   }
-  // Known to gitlab-runner, not modelled here.
-  r.Ignore({"runtime", "cgroup_parent", "cpuset_mems", "userns_mode", "oom_kill_disable", "oom_score_adjust",
-            "services_security_opt", "device_cgroup_rules", "services_devices", "volume_keep", "volume_driver",
-            "volume_driver_ops", "volumes_from", "pid_mode", "ipcmode", "mac_address", "links", "services_limit",
-            "service_memory", "service_memory_swap", "service_memory_reservation", "service_cgroup_parent",
-            "service_slot_cgroup_template", "service_cpuset_cpus", "service_cpus", "service_cpu_shares",
-            "service_gpus", "isolation", "enable_ipv6", "ulimit", "network_mtu", "log_options"});
+  r.Get("runtime", &out->runtime);
+  r.Get("cpuset_mems", &out->cpuset_mems);
+  r.Get("userns_mode", &out->userns_mode);
+  r.Get("ipcmode", &out->ipcmode);
+  r.Get("pid_mode", &out->pid_mode);
+  r.Get("cgroup_parent", &out->cgroup_parent);
+  r.Get("mac_address", &out->mac_address);
+  r.Get("isolation", &out->isolation);
+  r.Get("oom_kill_disable", &out->oom_kill_disable);
+  r.Get("oom_score_adjust", &out->oom_score_adjust);
+  r.Get("device_cgroup_rules", &out->device_cgroup_rules);
+  r.Get("volumes_from", &out->volumes_from);
+  r.Get("links", &out->links);
+  r.Get("volume_driver", &out->volume_driver);
+  r.Get("ulimit", &out->ulimit);
+  r.Get("log_options", &out->log_options);
+  r.Get("network_mtu", &out->network_mtu);
+  r.Get("enable_ipv6", &out->enable_ipv6);
+  r.Get("services_security_opt", &out->services_security_opt);
+  r.Get("services_devices", &out->services_devices);
+  r.Get("service_memory", &out->service_memory);
+  r.Get("service_memory_swap", &out->service_memory_swap);
+  r.Get("service_memory_reservation", &out->service_memory_reservation);
+  r.Get("service_cpus", &out->service_cpus);
+  r.Get("service_cpuset_cpus", &out->service_cpuset_cpus);
+  r.Get("service_cpu_shares", &out->service_cpu_shares);
+  r.Get("service_gpus", &out->service_gpus);
+  r.Get("service_cgroup_parent", &out->service_cgroup_parent);
+  r.Get("services_limit", &out->services_limit);
+  // Known to gitlab-runner and not honoured here: warned about when set.
+  r.Unsupported({"volume_keep", "volume_driver_ops", "service_slot_cgroup_template",
+                 "helper_image_autoset_arch_and_os"});
   r.Finish();
 }
 

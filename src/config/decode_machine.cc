@@ -31,8 +31,8 @@ void DecodeMachine(TableReader& r, MachineConfig* out) {
     DecodeAutoscaling(a, &entry);
     out->autoscaling.push_back(std::move(entry));
   }
-  r.Ignore({"MachineOptionsWithName", "MaxRemovalAttempts", "OffPeakPeriods", "OffPeakTimezone", "OffPeakIdleCount",
-            "OffPeakIdleTime"});
+  r.Unsupported({"MachineOptionsWithName", "MaxRemovalAttempts", "OffPeakPeriods", "OffPeakTimezone",
+                 "OffPeakIdleCount", "OffPeakIdleTime"});
   r.Finish();
 }
 

@@ -1,5 +1,6 @@
 // [[runners]] and the global keys.
 #include "config/decode.h"
+#include "config/feature_flags.h"
 
 namespace config {
 
@@ -13,7 +14,17 @@ void DecodeGlobal(TableReader& r, Config* out) {
   r.Get("shutdown_timeout", &out->shutdown_timeout);
   r.GetDuration("connection_max_age", &out->connection_max_age);
   r.Get("labels", &out->labels);
-  r.Ignore({"session_server", "sentry_dsn", "machine", "experimental"});
+  if (auto s = r.Table("session_server")) {
+    // register writes session_timeout alone; without listen_address no session server runs.
+    s->Unsupported({"listen_address", "advertise_address"});
+    if (s->Raw("listen_address") != nullptr) {
+      s->Unsupported({"session_timeout"});
+    } else {
+      s->Ignore({"session_timeout"});
+    }
+    s->Finish();
+  }
+  r.Unsupported({"sentry_dsn", "machine", "experimental"});
   for (TableReader& runner : r.Tables("runners")) {
     RunnerConfig rc;
     DecodeRunner(runner, &rc);
@@ -58,6 +69,13 @@ void DecodeRunner(TableReader& r, RunnerConfig* out) {
   r.Get("job_status_final_update_retry_limit", &out->job_status_final_update_retry_limit);
   r.Get("labels", &out->labels);
   r.Get("feature_flags", &out->feature_flags);
+  if (const toml::node* ff = r.Raw("feature_flags"); ff != nullptr && ff->is_table() && !r.ctx().failed()) {
+    for (auto&& [name, value] : *ff->as_table()) {
+      auto problem = FeatureFlagProblem(name.str(), value.value_or(false));
+      if (!problem) continue;
+      r.ctx().Warn(PosOf(value), "feature flag \"runners.feature_flags." + std::string(name.str()) + "\" " + *problem);
+    }
+  }
   if (auto t = r.Table("custom_build_dir")) {
     t->Get("enabled", &out->custom_build_dir_enabled);
     t->Finish();
@@ -88,9 +106,9 @@ void DecodeRunner(TableReader& r, RunnerConfig* out) {
     out->has_autoscaler = true;
     DecodeAutoscaler(*t, &out->autoscaler);
   }
-  // Known to gitlab-runner; spotrunner accepts and ignores them.
-  r.Ignore({"proxy_exec", "referees", "monitoring", "experimental", "use_slot_cgroups", "slot_cgroup_template",
-            "step_runner_image", "ssh", "kubernetes", "custom", "parallels", "virtualbox"});
+  // Known to gitlab-runner and not honoured here: warned about when set.
+  r.Unsupported({"proxy_exec", "referees", "monitoring", "experimental", "use_slot_cgroups", "slot_cgroup_template",
+                 "step_runner_image", "ssh", "kubernetes", "custom", "parallels", "virtualbox"});
   r.Finish();
 }
 

@@ -158,5 +158,32 @@ TEST(ParseErrorsTest, DirectoryIsAnIOError) {
   EXPECT_EQ(r.status().message(), "cannot read config file \"" + dir.path().string() + "\": Is a directory");
 }
 
+// Values Docker would refuse are errors at load, naming the file position and the key.
+TEST(ParseErrorsTest, BadDockerValuesNameTheirKey) {
+  const std::string head = "[[runners]]\nname = \"d\"\nexecutor = \"docker\"\n[runners.docker]\n";
+  EXPECT_EQ(ErrorOf(head + "image = \"alpine\"\n[runners.docker.ulimit]\nnofile = \"abc\"\n"),
+            "config.toml:7:10: runner \"d\": key \"runners.docker.ulimit.nofile\": invalid soft limit \"abc\" (want "
+            "\"<soft>[:<hard>]\" integers)");
+  EXPECT_EQ(ErrorOf(head + "gpus = \"x\"\n"),
+            "config.toml:5:8: runner \"d\": key \"runners.docker.gpus\": invalid count (x): value must be either "
+            "\"all\" or an integer");
+  EXPECT_EQ(ErrorOf(head + "[runners.docker.tmpfs]\n\"/scratch\" = \"rw,sise=1m\"\n"),
+            "config.toml:6:14: runner \"d\": key \"runners.docker.tmpfs.\"/scratch\"\": invalid tmpfs option "
+            "\"sise=1m\"");
+  EXPECT_EQ(ErrorOf(head + "memory_swap = \"lots\"\n"),
+            "config.toml:5:15: runner \"d\": key \"runners.docker.memory_swap\": invalid memory size \"lots\" (want "
+            "e.g. 512m or 2g)");
+  EXPECT_EQ(ErrorOf(head + "mac_address = \"02:42\"\n"),
+            "config.toml:5:15: runner \"d\": key \"runners.docker.mac_address\": invalid MAC address \"02:42\" "
+            "(want e.g. 92:d0:c6:0a:29:33)");
+  EXPECT_EQ(ErrorOf(head + "isolation = \"vm\"\n"),
+            "config.toml:5:13: runner \"d\": key \"runners.docker.isolation\": the isolation value \"vm\" is not "
+            "valid. the valid values are: 'process', 'hyperv', 'default' and an empty string");
+  EXPECT_EQ(ErrorOf(head + "dns = [\"8.8.8.8\", \"dns.example\"]\n"),
+            "config.toml:5:7: runner \"d\": key \"runners.docker.dns\": invalid DNS server address \"dns.example\"");
+  EXPECT_EQ(ErrorOf(head + "ulimit = \"nofile=1\"\n"),
+            "config.toml:5:10: key \"runners.docker.ulimit\": expected table of strings, got string");
+}
+
 }  // namespace
 }  // namespace config

@@ -35,8 +35,8 @@ TEST(ParseFixturesTest, EveryFixtureLoadsWithoutErrorOrWarning) {
     ASSERT_TRUE(r.ok()) << entry.path() << ": " << r.status().ToString();
     EXPECT_FALSE(r->config.runners.empty()) << entry.path();
     for (const std::string& w : r->warnings) {
-      // Only the ssh runner of config.toml.example is worth a warning.
-      EXPECT_NE(w.find("executor \"ssh\" is not supported by spotrunner"), std::string::npos) << w;
+      // Only the ssh runner of config.toml.example (and its [runners.ssh]) is worth a warning.
+      EXPECT_NE(w.find("ssh\" is not supported by spotrunner"), std::string::npos) << w;
     }
   }
   EXPECT_GE(count, 5);
@@ -152,12 +152,14 @@ TEST(ParseFixturesTest, ExampleWithShellDockerAndSsh) {
   EXPECT_EQ(c.runners[1].docker.image, "ruby:3.1");
   EXPECT_FALSE(c.runners[1].docker.privileged);
   EXPECT_EQ(c.runners[2].executor, "ssh");
-  // [runners.ssh] is accepted silently; the ssh executor itself is flagged.
-  ASSERT_EQ(l.warnings.size(), 1u);
+  // The ssh executor and its [runners.ssh] are flagged.
+  ASSERT_EQ(l.warnings.size(), 2u);
   EXPECT_EQ(l.warnings[0], testutil::FixturePath("gitlab/config_example_shell_docker_ssh.toml").string() +
                                ":32:14: runner \"production-server\": executor \"ssh\" is not supported by spotrunner "
                                "(supported: shell, docker, docker+machine, docker-autoscaler, instance); this runner "
                                "will not take jobs");
+  EXPECT_EQ(l.warnings[1], testutil::FixturePath("gitlab/config_example_shell_docker_ssh.toml").string() +
+                               ":34:3: key \"runners.ssh\" is not supported by spotrunner; ignored");
 }
 
 TEST(ParseTest, DefaultsWhenEmpty) {
@@ -324,7 +326,7 @@ PathStyle = true
   EXPECT_EQ(s3.path_style, std::optional<bool>(true));
 }
 
-TEST(ParseTest, UnimplementedSubsystemsAreAcceptedSilently) {
+TEST(ParseTest, UnhonouredKeysAreReportedWhereTheyAre) {
   LoadedConfig l = MustParse(R"(concurrent = 2
 sentry_dsn = "x"
 [session_server]
@@ -363,7 +365,19 @@ enabled = true
 [runners.autoscaler.scale_throttle]
 limit = 5
 )");
-  EXPECT_TRUE(l.warnings.empty()) << l.warnings[0];
+  // Reported, not fatal: the config loads and the rest of it is used.
+  // Empty tables ([runners.referees], [runners.monitoring]) ask for nothing: no warning.
+  auto w = [](const std::string& pos, const std::string& key) {
+    return "config.toml:" + pos + ": key \"" + key + "\" is not supported by spotrunner; ignored";
+  };
+  EXPECT_EQ(l.warnings, (std::vector<std::string>{
+                            w("2:14", "sentry_dsn"), w("5:1", "machine"), w("7:1", "experimental"),
+                            w("11:14", "runners.proxy_exec"), w("12:1", "runners.kubernetes"),
+                            w("16:1", "runners.custom"), w("18:1", "runners.parallels"),
+                            w("20:1", "runners.virtualbox"), w("22:1", "runners.ssh"), w("30:1", "runners.cache.gcs"),
+                            w("34:1", "runners.autoscaler.state_storage"),
+                            w("36:1", "runners.autoscaler.scale_throttle")}));
+  EXPECT_EQ(l.config.runners.at(0).docker.ulimit, (std::map<std::string, std::string>{{"nofile", "1024:2048"}}));
   EXPECT_EQ(l.config.runners.at(0).instance.allowed_images, std::vector<std::string>{"*"});
 }
 

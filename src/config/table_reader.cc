@@ -27,6 +27,17 @@ bool IsBareKey(std::string_view k) {
   return true;
 }
 
+// A value that asks for nothing: 0, false, "", [] or {}.
+bool IsEmptyValue(const toml::node& n) {
+  if (auto* s = n.as_string()) return s->get().empty();
+  if (auto* i = n.as_integer()) return i->get() == 0;
+  if (auto* d = n.as_floating_point()) return d->get() == 0;
+  if (auto* b = n.as_boolean()) return !b->get();
+  if (auto* a = n.as_array()) return a->empty();
+  if (auto* t = n.as_table()) return t->empty();
+  return false;
+}
+
 SourcePos PosOfRegion(const toml::source_region& r) {
   return {static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
 }
@@ -237,6 +248,8 @@ void TableReader::Get(std::string_view key, std::map<std::string, std::string>* 
       return;
     }
     values[std::string(k.str())] = s->get();
+    // Each entry's own line, for checks of its value (config/validate_docker.cc).
+    ctx_->Record((id_.empty() ? "" : id_ + ".") + std::string(key) + "." + std::string(k.str()), PosOf(v));
   }
   *out = std::move(values);
 }
@@ -258,6 +271,26 @@ void TableReader::Get(std::string_view key, std::map<std::string, bool>* out) {
       return;
     }
     values[std::string(k.str())] = b->get();
+  }
+  *out = std::move(values);
+}
+
+void TableReader::Get(std::string_view key, std::map<std::string, std::vector<std::string>>* out) {
+  Found f = Find(key);
+  if (f.node == nullptr) return;
+  auto* t = f.node->as_table();
+  if (t == nullptr) {
+    TypeError(*f.node, f.written, "table of string arrays");
+    return;
+  }
+  std::map<std::string, std::vector<std::string>> values;
+  for (auto&& [k, v] : *t) {
+    Found el{&v, f.written + "." + std::string(k.str())};
+    std::vector<std::string> list;
+    bool failed_before = ctx_->failed();
+    ReadStrings(el, &list);
+    if (!failed_before && ctx_->failed()) return;
+    values[std::string(k.str())] = std::move(list);
   }
   *out = std::move(values);
 }
@@ -342,6 +375,14 @@ std::vector<TableReader> TableReader::Tables(std::string_view key) {
 
 void TableReader::Ignore(std::initializer_list<std::string_view> keys) {
   for (std::string_view k : keys) Find(k);
+}
+
+void TableReader::Unsupported(std::initializer_list<std::string_view> keys) {
+  for (std::string_view k : keys) {
+    Found f = Find(k);
+    if (f.node == nullptr || IsEmptyValue(*f.node)) continue;
+    ctx_->Warn(PosOf(*f.node), "key \"" + Display(f.written) + "\" is not supported by spotrunner; ignored");
+  }
 }
 
 void TableReader::Finish() {

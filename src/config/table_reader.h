@@ -41,6 +41,7 @@ class TableReader {
   void Get(std::string_view key, std::vector<std::string>* out);  // array of strings
   void Get(std::string_view key, std::map<std::string, std::string>* out);  // table of strings
   void Get(std::string_view key, std::map<std::string, bool>* out);  // table of booleans
+  void Get(std::string_view key, std::map<std::string, std::vector<std::string>>* out);  // table of string arrays
   // A Go duration string ("15m0s") or an integer number of nanoseconds.
   void GetDuration(std::string_view key, Duration* out);
   // A string (one element) or an array of strings.
@@ -55,7 +56,13 @@ class TableReader {
   // The raw node of `key`, marked as used; nullptr when absent. *written gets the key as
   // spelled in the file.
   const toml::node* Raw(std::string_view key, std::string* written = nullptr);
-  // Keys that gitlab-runner knows and spotrunner does not model: accepted without a warning.
+  // Keys (or whole tables) that gitlab-runner knows and spotrunner does not honour: each one
+  // set to something other than an empty value (0, false, "", [] or {}) gets the warning
+  // "key \"<path>.<key>\" is not supported by spotrunner; ignored" at its position. The
+  // config still loads.
+  void Unsupported(std::initializer_list<std::string_view> keys);
+  // Keys accepted without a warning because they change nothing here (the reason is stated
+  // at the call).
   void Ignore(std::initializer_list<std::string_view> keys);
 
   // Warns "unknown key \"<path>.<key>\"" for each key not used, at the key's position.

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "config/duration.h"
+#include "config/validate_docker.h"
 
 namespace config {
 namespace {
@@ -36,6 +37,12 @@ void CheckAutoscaler(const RunnerConfig& r, const std::string& id, const std::st
     out->push_back({id + ".autoscaler.dead_man_switch_timeout",
                     label + ": dead_man_switch_timeout must be 0 (off) or at least 5s, got " +
                         FormatGoDuration(a.dead_man_switch_timeout)});
+  }
+  if (!a.connector.protocol.empty() && a.connector.protocol != "ssh") {
+    out->push_back({id + ".autoscaler.connector_config.protocol",
+                    label + ": key \"runners.autoscaler.connector_config.protocol\" is not supported by spotrunner "
+                            "with value \"" + a.connector.protocol + "\" (instances are reached over ssh)",
+                    false});
   }
   if (a.max_instances <= 0 || a.capacity_per_instance < 1) return;
   int64_t most = int64_t{a.max_instances} * a.capacity_per_instance;
@@ -105,6 +112,7 @@ std::vector<Problem> CheckConfig(const Config& config) {
                      false});
     }
     if (UsesAutoscaler(r)) CheckAutoscaler(r, id, label, &out);
+    CheckDocker(r.docker, id, label, &out);
     if (!IsFleetPolicy(r.fleet_policy)) {
       out.push_back({id + ".fleet_policy", label + ": unknown fleet_policy \"" + r.fleet_policy +
                                                 "\" (want default, docker-machine or taskscaler)"});

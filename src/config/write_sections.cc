@@ -48,10 +48,43 @@ void WriteDocker(const DockerConfig& d, TomlEmitter& e) {
   e.StringsIfSet("group_add", d.group_add);
   e.StringIfSet("gpus", d.gpus);
   e.IntIfNot("wait_for_services_timeout", d.wait_for_services_timeout, dflt.wait_for_services_timeout);
+  e.StringIfSet("runtime", d.runtime);
+  e.StringIfSet("cpuset_mems", d.cpuset_mems);
+  e.StringIfSet("userns_mode", d.userns_mode);
+  e.StringIfSet("ipcmode", d.ipcmode);
+  e.StringIfSet("pid_mode", d.pid_mode);
+  e.StringIfSet("cgroup_parent", d.cgroup_parent);
+  e.StringIfSet("mac_address", d.mac_address);
+  e.StringIfSet("isolation", d.isolation);
+  e.BoolIfTrue("oom_kill_disable", d.oom_kill_disable);
+  e.IntIfNot("oom_score_adjust", d.oom_score_adjust, 0);
+  e.StringsIfSet("device_cgroup_rules", d.device_cgroup_rules);
+  e.StringsIfSet("volumes_from", d.volumes_from);
+  e.StringsIfSet("links", d.links);
+  e.StringIfSet("volume_driver", d.volume_driver);
+  e.IntIfNot("network_mtu", d.network_mtu, 0);
+  e.BoolIfTrue("enable_ipv6", d.enable_ipv6);
+  e.StringsIfSet("services_security_opt", d.services_security_opt);
+  e.StringIfSet("service_memory", d.service_memory);
+  e.StringIfSet("service_memory_swap", d.service_memory_swap);
+  e.StringIfSet("service_memory_reservation", d.service_memory_reservation);
+  e.StringIfSet("service_cpus", d.service_cpus);
+  e.StringIfSet("service_cpuset_cpus", d.service_cpuset_cpus);
+  e.IntIfNot("service_cpu_shares", d.service_cpu_shares, 0);
+  e.StringIfSet("service_gpus", d.service_gpus);
+  e.StringIfSet("service_cgroup_parent", d.service_cgroup_parent);
+  e.IntIfNot("services_limit", d.services_limit, -1);
+  // Sub-tables last: keys after a header belong to it.
   e.StringTable("runners.docker.container_labels", d.container_labels);
   e.StringTable("runners.docker.tmpfs", d.tmpfs);
   e.StringTable("runners.docker.services_tmpfs", d.services_tmpfs);
   e.StringTable("runners.docker.sysctls", d.sysctls);
+  e.StringTable("runners.docker.ulimit", d.ulimit);
+  e.StringTable("runners.docker.log_options", d.log_options);
+  if (!d.services_devices.empty()) {
+    e.Header("runners.docker.services_devices");
+    for (const auto& [glob, devices] : d.services_devices) e.Strings(glob, devices);
+  }
   for (const DockerService& s : d.services) {
     e.Header("runners.docker.services", true);
     e.String("name", s.name);

@@ -100,6 +100,19 @@ TEST(FormatConfigTest, RoundTripsEveryFixture) {
   }
 }
 
+// Every honoured key survives a rewrite (register, token reset): the documented-keys fixture
+// sets them all to non-default values.
+TEST(FormatConfigTest, RoundTripsEveryHonouredKey) {
+  util::Result<LoadedConfig> loaded =
+      LoadConfigFile(testutil::FixturePath("gitlab/documented_keys/advanced_configuration.toml").string());
+  ASSERT_OK(loaded);
+  util::Result<std::string> text = FormatConfig(loaded->config);
+  ASSERT_OK(text);
+  util::Result<LoadedConfig> again = ParseConfig(*text, "config.toml", [](const std::string&) { return std::nullopt; });
+  ASSERT_OK(again);
+  EXPECT_EQ(again->config, loaded->config) << *text;
+}
+
 TEST(FormatConfigTest, RoundTripsARichConfig) {
   Config c;
   c.concurrent = 12;

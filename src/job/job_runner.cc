@@ -7,9 +7,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "config/duration.h"
+#include "config/feature_flags.h"
 #include "gitlab/failure_reason.h"
 #include "gitlab/runner_info.h"
 #include "gitlab/token.h"
@@ -115,6 +117,9 @@ class JobRun {
   // Two-phase acknowledgement; false when the job must be dropped (nothing runs).
   bool Acknowledge();
   void StartTrace();
+  // gitlab-runner's warnings about job variables this runner refuses or lacks:
+  // CI_DEBUG_TRACE under debug_trace_disabled, feature flags it does not honour.
+  void WarnAboutJobSettings();
   // Payload checks the executor needs before anything runs (gitlab-runner exits 3).
   void CheckPayload();
 
@@ -273,6 +278,21 @@ void JobRun::StartTrace() {
 
   trace_->Print(std::string("Running with spotrunner ") + util::kVersion + " (" + util::kRevision + ")");
   trace_->Print("  on " + runner_.name + " " + short_token_ + ", system ID: " + p_.system_id);
+  WarnAboutJobSettings();
+}
+
+void JobRun::WarnAboutJobSettings() {
+  if (runner_.debug_trace_disabled && vars_.GetBool("CI_DEBUG_TRACE", false)) {
+    trace_->Warning("CI_DEBUG_TRACE: usage is disabled on this Runner");
+  }
+  // Feature flags the job sets as variables, each once (the last definition wins).
+  std::set<std::string> seen;
+  for (auto it = job_.variables.rbegin(); it != job_.variables.rend(); ++it) {
+    if (it->key.rfind("FF_", 0) != 0 || !seen.insert(it->key).second) continue;
+    std::optional<bool> value = ParseGoBool(it->value);
+    if (!value) continue;
+    if (auto problem = config::FeatureFlagProblem(it->key, *value)) trace_->Warning(it->key + " " + *problem);
+  }
 }
 
 void JobRun::CheckPayload() {

@@ -164,8 +164,12 @@ bool ScriptBuilder::GetSourcesNeedsGit() const {
   return false;
 }
 
+bool ScriptBuilder::DebugTrace() const {
+  return !runner_.debug_trace_disabled && vars_.GetBool("CI_DEBUG_TRACE", false);
+}
+
 std::string ScriptBuilder::GetSources() const {
-  ShellWriter w(shell_);
+  ShellWriter w(shell_, DebugTrace());
   WriteExports(w, vars_);
   w.Export("GIT_TERMINAL_PROMPT", "0");
   w.Export("GCM_INTERACTIVE", "Never");
@@ -195,7 +199,7 @@ std::string ScriptBuilder::GetSources() const {
 }
 
 std::string ScriptBuilder::Step(const gitlab::Step& step) const {
-  ShellWriter w(shell_);
+  ShellWriter w(shell_, DebugTrace());
   WriteExports(w, vars_);
   w.Cd(ProjectDir());
   if (!runner_.pre_build_script.empty()) w.Command(runner_.pre_build_script);
@@ -207,7 +211,7 @@ std::string ScriptBuilder::Step(const gitlab::Step& step) const {
 std::string ScriptBuilder::AfterScript(const gitlab::Step& step, std::string_view job_status) const {
   JobVariables vars = vars_;
   vars.Set("CI_JOB_STATUS", std::string(job_status));
-  ShellWriter w(shell_);
+  ShellWriter w(shell_, DebugTrace());
   WriteExports(w, vars);
   w.Cd(ProjectDir());
   for (const auto& line : step.script) w.Command(line);
@@ -215,7 +219,7 @@ std::string ScriptBuilder::AfterScript(const gitlab::Step& step, std::string_vie
 }
 
 std::string ScriptBuilder::Transfer(const std::function<void(ShellWriter&)>& body) const {
-  ShellWriter w(shell_);
+  ShellWriter w(shell_, DebugTrace());
   WriteExports(w, vars_);
   w.Cd(ProjectDir());
   body(w);
@@ -223,7 +227,7 @@ std::string ScriptBuilder::Transfer(const std::function<void(ShellWriter&)>& bod
 }
 
 std::string ScriptBuilder::CleanupFileVariables() const {
-  ShellWriter w(shell_);
+  ShellWriter w(shell_, DebugTrace());
   for (const auto& v : vars_.Resolved()) {
     if (v.file) w.Line("rm -f " + ShellQuote(vars_.FilePath(v.key)));
   }

@@ -58,6 +58,10 @@ class ScriptBuilder {
   // then `body`.
   std::string Transfer(const std::function<void(ShellWriter&)>& body) const;
 
+  // CI_DEBUG_TRACE is true and [[runners]] debug_trace_disabled is not: every stage script
+  // runs with shell tracing (the trace's masking still hides masked values).
+  bool DebugTrace() const;
+
   // The project dir and the effective GIT_STRATEGY, for the runner's messages.
   std::string ProjectDir() const;
   std::string GitStrategy() const;

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "executor/shell/shell_executor.h"
+#include "job/masker.h"
 #include "util/testing/test_util.h"
 
 namespace job {
@@ -135,6 +136,35 @@ TEST_P(ScriptBuilderTest, StepRunsInProjectDirWithVariablesAndHooks) {
   EXPECT_LT(out.find("pre\n"), out.find("multi\n"));
   EXPECT_LT(out.find("multi\n"), out.find("post\n"));
   EXPECT_EQ(out.find("hunter2"), std::string::npos);  // exports are never echoed
+}
+
+// CI_DEBUG_TRACE: the stage runs with shell tracing; the trace's masking still hides a
+// masked value that the tracing prints.
+TEST_P(ScriptBuilderTest, DebugTraceTracesCommandsAndMaskingStillHoldsSecrets) {
+  fs::create_directories(project_);
+  job_.variables = {V("CI_DEBUG_TRACE", "true"), V("SECRET", "hunter2hunter2")};
+  job_.variables.back().masked = true;
+  auto vars = Vars();
+  ScriptBuilder b(job_, vars, runner_, GetParam());
+  EXPECT_TRUE(b.DebugTrace());
+  gitlab::Step step;
+  step.script = {"test -n \"$SECRET\" && echo set"};
+  EXPECT_EQ(Run(b.Step(step)), 0);
+  std::string out = out_->text();
+  EXPECT_NE(out.find("+ echo set"), std::string::npos) << out;
+  EXPECT_NE(out.find("hunter2hunter2"), std::string::npos);  // the shell prints it...
+  MaskerOptions masking;
+  masking.values = vars.MaskedValues();
+  Masker masker(masking);
+  std::string shown = masker.Write(out) + masker.Flush();
+  EXPECT_EQ(shown.find("hunter2"), std::string::npos) << shown;  // ...the trace does not
+  EXPECT_NE(shown.find("[MASKED]"), std::string::npos);
+
+  runner_.debug_trace_disabled = true;  // refused: no tracing
+  ScriptBuilder refused(job_, vars, runner_, GetParam());
+  EXPECT_FALSE(refused.DebugTrace());
+  EXPECT_EQ(Run(refused.Step(step)), 0);
+  EXPECT_EQ(out_->text().find("+ echo"), std::string::npos) << out_->text();
 }
 
 TEST_P(ScriptBuilderTest, PipelineFailureStopsBash) {

@@ -38,10 +38,11 @@ std::vector<std::string> SplitWords(std::string_view s) {
   return out;
 }
 
-ShellWriter::ShellWriter(std::string_view shell) {
+ShellWriter::ShellWriter(std::string_view shell, bool trace) {
   out_ = "set +x\n";
   out_ += shell == "bash" ? "set -eo pipefail\n" : "set -e\n";
   out_ += "set +C\n";
+  if (trace) out_ += "set -x\n";
 }
 
 void ShellWriter::Line(std::string_view text) {

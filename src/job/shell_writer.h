@@ -17,9 +17,10 @@ std::vector<std::string> SplitWords(std::string_view s);
 
 class ShellWriter {
  public:
-  // `shell`: "bash" or "sh". Starts with the preamble: no tracing, exit on the first
-  // failing command (bash also fails pipelines), clobbering allowed.
-  explicit ShellWriter(std::string_view shell);
+  // `shell`: "bash" or "sh". Starts with the preamble: exit on the first failing command
+  // (bash also fails pipelines), clobbering allowed, and shell tracing (set -x) only when
+  // `trace` (CI_DEBUG_TRACE).
+  explicit ShellWriter(std::string_view shell, bool trace = false);
 
   // Appends `text` verbatim as its own line(s).
   void Line(std::string_view text);

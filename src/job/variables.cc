@@ -31,7 +31,8 @@ JobVariables JobVariables::Build(const gitlab::JobPayload& job, const config::Ru
   auto& out = v.all_;
   // Feature flags this runner knows, with their defaults, overridden by config.toml.
   std::vector<std::pair<std::string, bool>> flags = {
-      {"FF_MASK_ALL_DEFAULT_TOKENS", true}, {"FF_SCRIPT_SECTIONS", false}, {"FF_TIMESTAMPS", false}};
+      {"FF_MASK_ALL_DEFAULT_TOKENS", true}, {"FF_SCRIPT_SECTIONS", false}, {"FF_TIMESTAMPS", false},
+      {"FF_NETWORK_PER_BUILD", false}};
   for (auto& [name, value] : flags) {
     auto it = runner.feature_flags.find(name);
     if (it != runner.feature_flags.end()) value = it->second;

@@ -80,6 +80,16 @@ TEST_F(VariablesTest, Precedence) {
   EXPECT_EQ(std::count_if(r.begin(), r.end(), [](const Variable& x) { return x.key == "X"; }), 1);
 }
 
+// [runners.feature_flags] FF_NETWORK_PER_BUILD reaches the job (the docker executor reads it
+// from the variables); a job's own value wins.
+TEST_F(VariablesTest, NetworkPerBuildFromConfigAndJob) {
+  EXPECT_FALSE(Build().GetBool("FF_NETWORK_PER_BUILD", true));
+  runner_.feature_flags["FF_NETWORK_PER_BUILD"] = true;
+  EXPECT_TRUE(Build().GetBool("FF_NETWORK_PER_BUILD", false));
+  job_.variables = {V("FF_NETWORK_PER_BUILD", "false")};
+  EXPECT_FALSE(Build().GetBool("FF_NETWORK_PER_BUILD", true));
+}
+
 TEST_F(VariablesTest, Expansion) {
   job_.variables = {V("A", "a"),         V("B", "$A-${A}-$$-$UNKNOWN-end"), V("C", "$B!"),
                     V("RAW", "$A", false, false, true), V("F", "content $A", false, true),

@@ -103,6 +103,7 @@ class DefaultJobLauncher final : public JobLauncher {
     for (const auto& v : t.payload.variables) {
       if (v.key == "CI_DEBUG_TRACE") debug = job::ParseGoBool(v.value).value_or(false);
     }
+    if (t.runner.debug_trace_disabled) debug = false;  // refused, with a warning in the trace
     job::GitlabJobChannel channel(*t.client, t.payload.id, t.payload.token, RunnerVersionInfo(t.runner), debug);
     job::JobRunnerParams p;
     p.payload = t.payload;

@@ -6,11 +6,11 @@
 #include "executor/docker/allow_list.h"
 #include "executor/docker/cache_volume.h"
 #include "executor/docker/cancel_watcher.h"
+#include "executor/docker/container_settings.h"
 #include "executor/docker/image_pull.h"
 #include "executor/docker/image_ref.h"
 #include "executor/docker/labels.h"
 #include "executor/docker/pull_policy.h"
-#include "executor/docker/resource_units.h"
 #include "util/random_hex.h"
 
 namespace executor::docker {
@@ -199,8 +199,7 @@ util::Result<ContainerSpec> DockerExecutor::SpecFor(bool job_image) {
   s.network_aliases = {s.name};
   if (job_image) s.network_aliases.insert(s.network_aliases.begin(), "build");
   s.working_dir = BuildsRoot();
-  s.dns = d.dns;
-  s.extra_hosts = d.extra_hosts;
+  SR_RETURN_IF_ERROR(ApplyBuildSettings(d, prep_, job_image, &s));
   if (!job_image) {
     s.image = helper_image_;
     return s;
@@ -210,17 +209,6 @@ util::Result<ContainerSpec> DockerExecutor::SpecFor(bool job_image) {
   s.user = d.user.empty() ? prep_.image.user : d.user;  // the runner's config wins (gitlab-runner)
   const std::string image_name = prep_.image.name.empty() ? d.image : prep_.image.name;
   s.privileged = d.privileged && PrivilegedAllowed(image_name, d.allowed_privileged_images);
-  s.cap_add = d.cap_add;
-  s.cap_drop = d.cap_drop;
-  s.security_opt = d.security_opt;
-  s.devices = d.devices;
-  s.shm_size = d.shm_size;
-  auto memory = ParseMemoryBytes(d.memory);
-  if (!memory.ok()) return memory.status().WithContext("[runners.docker] memory");
-  s.memory_bytes = *memory;
-  auto cpus = ParseNanoCpus(d.cpus);
-  if (!cpus.ok()) return cpus.status().WithContext("[runners.docker] cpus");
-  s.nano_cpus = *cpus;
   return s;
 }
 

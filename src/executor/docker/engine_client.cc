@@ -69,6 +69,53 @@ std::string LabelFilters(const std::vector<std::string>& filters) {
 
 json StringArray(const std::vector<std::string>& v) { return json(v); }
 
+// The less common Config and HostConfig fields, set only when asked for.
+void AddSettings(const ContainerSpec& spec, json* cfg, json* host) {
+  auto str = [](json* j, const char* key, const std::string& v) {
+    if (!v.empty()) (*j)[key] = v;
+  };
+  auto list = [](json* j, const char* key, const std::vector<std::string>& v) {
+    if (!v.empty()) (*j)[key] = v;
+  };
+  str(cfg, "Hostname", spec.hostname);
+  str(cfg, "MacAddress", spec.mac_address);
+  str(host, "Runtime", spec.runtime);
+  str(host, "UsernsMode", spec.userns_mode);
+  str(host, "IpcMode", spec.ipc_mode);
+  str(host, "PidMode", spec.pid_mode);
+  str(host, "CgroupParent", spec.cgroup_parent);
+  str(host, "VolumeDriver", spec.volume_driver);
+  str(host, "CpusetCpus", spec.cpuset_cpus);
+  str(host, "CpusetMems", spec.cpuset_mems);
+  if (spec.cpu_shares != 0) (*host)["CpuShares"] = spec.cpu_shares;
+  if (spec.memory_swap != 0) (*host)["MemorySwap"] = spec.memory_swap;
+  if (spec.memory_reservation != 0) (*host)["MemoryReservation"] = spec.memory_reservation;
+  if (spec.oom_kill_disable) (*host)["OomKillDisable"] = true;
+  if (spec.oom_score_adj != 0) (*host)["OomScoreAdj"] = spec.oom_score_adj;
+  list(host, "DnsSearch", spec.dns_search);
+  list(host, "GroupAdd", spec.group_add);
+  list(host, "DeviceCgroupRules", spec.device_cgroup_rules);
+  list(host, "VolumesFrom", spec.volumes_from);
+  list(host, "Links", spec.links);
+  if (!spec.sysctls.empty()) (*host)["Sysctls"] = spec.sysctls;
+  if (!spec.ulimits.empty()) {
+    json u = json::array();
+    for (const config::Ulimit& l : spec.ulimits) u.push_back({{"Name", l.name}, {"Soft", l.soft}, {"Hard", l.hard}});
+    (*host)["Ulimits"] = u;
+  }
+  if (!spec.device_requests.empty()) {
+    json reqs = json::array();
+    for (const config::GpuRequest& g : spec.device_requests) {
+      json r = {{"Driver", g.driver}, {"Count", g.count}, {"Capabilities", g.capabilities}};
+      r["DeviceIDs"] = g.device_ids.empty() ? json(nullptr) : json(g.device_ids);
+      r["Options"] = g.options.empty() ? json::object() : json(g.options);
+      reqs.push_back(r);
+    }
+    (*host)["DeviceRequests"] = reqs;
+  }
+  if (!spec.log_options.empty()) (*host)["LogConfig"] = {{"Type", "json-file"}, {"Config", spec.log_options}};
+}
+
 }  // namespace
 
 util::Status EngineError(const std::string& name, int status, const std::string& body) {
@@ -343,6 +390,7 @@ util::Result<std::string> EngineClient::CreateContainer(const ContainerSpec& spe
   if (spec.memory_bytes > 0) host["Memory"] = spec.memory_bytes;
   if (spec.nano_cpus > 0) host["NanoCpus"] = spec.nano_cpus;
   if (spec.shm_size > 0) host["ShmSize"] = spec.shm_size;
+  AddSettings(spec, &cfg, &host);
   cfg["HostConfig"] = host;
   const std::string& net = spec.network_mode;
   bool user_defined = !net.empty() && net != "host" && net != "none" && net != "bridge" && net != "default" &&
@@ -503,8 +551,10 @@ util::Result<std::vector<ContainerSummary>> EngineClient::ListContainers(const s
 }
 
 util::Result<std::string> EngineClient::CreateNetwork(const std::string& name, const Labels& labels,
-                                                     const std::map<std::string, std::string>& options) {
+                                                     const std::map<std::string, std::string>& options,
+                                                     bool enable_ipv6) {
   json body = {{"Name", name}, {"CheckDuplicate", true}, {"Driver", "bridge"}, {"Labels", labels}};
+  if (enable_ipv6) body["EnableIPv6"] = true;
   body["Options"] = json::object();
   for (const auto& [k, v] : options) body["Options"][k] = v;
   auto r =

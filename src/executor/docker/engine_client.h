@@ -100,9 +100,10 @@ class EngineClient {
   util::Result<std::vector<ContainerSummary>> ListContainers(const std::vector<std::string>& label_filters);
 
   // POST /networks/create (bridge driver, CheckDuplicate). `options` are the driver's
-  // ("com.docker.network.driver.mtu"). Returns the network id.
+  // ("com.docker.network.driver.mtu"); `enable_ipv6` asks for IPv6 on it. Returns the network id.
   util::Result<std::string> CreateNetwork(const std::string& name, const Labels& labels,
-                                          const std::map<std::string, std::string>& options = {});
+                                          const std::map<std::string, std::string>& options = {},
+                                          bool enable_ipv6 = false);
   // DELETE /networks/{id}. kNotFound when it is gone.
   util::Status RemoveNetwork(const std::string& id);
   // GET /networks?filters={"label":[...]}.

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "config/docker_values.h"
+
 namespace executor::docker {
 
 using Labels = std::map<std::string, std::string>;
@@ -36,6 +38,21 @@ struct ContainerSpec {
   int64_t memory_bytes = 0;  // 0 = unlimited
   int64_t nano_cpus = 0;     // 0 = unlimited
   int64_t shm_size = 0;      // 0 = the daemon's default
+  // [runners.docker] settings gitlab-runner passes through; ""/0/empty = the daemon's default.
+  std::string hostname;     // Config.Hostname
+  std::string mac_address;  // Config.MacAddress (API <= 1.43)
+  std::string runtime, userns_mode, ipc_mode, pid_mode, cgroup_parent, volume_driver;
+  std::string cpuset_cpus, cpuset_mems;
+  int64_t cpu_shares = 0;
+  int64_t memory_swap = 0;         // -1 would be unlimited; 0 = default
+  int64_t memory_reservation = 0;
+  bool oom_kill_disable = false;
+  int oom_score_adj = 0;
+  std::vector<std::string> dns_search, group_add, device_cgroup_rules, volumes_from, links;
+  std::vector<config::Ulimit> ulimits;
+  std::vector<config::GpuRequest> device_requests;
+  std::map<std::string, std::string> sysctls;
+  std::map<std::string, std::string> log_options;  // json-file driver options
 };
 
 struct ImageInfo {

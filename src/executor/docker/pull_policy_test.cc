@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "executor/docker/resource_units.h"
 #include "executor/docker/docker_testing.h"
 #include "util/testing/test_util.h"
 
@@ -46,17 +45,6 @@ TEST(PullPolicyTest, RunnerPolicyMustBeAllowedAndKnown) {
   d.allowed_pull_policies = {"sometimes"};
   EXPECT_EQ(ResolvePullPolicies(d, {}).status().message(),
             "unsupported pull_policy \"sometimes\" (want always, if-not-present or never)");
-}
-
-TEST(ResourceUnitsTest, MemoryAndCpus) {
-  EXPECT_EQ(*ParseMemoryBytes(""), 0);
-  EXPECT_EQ(*ParseMemoryBytes("1024"), 1024);
-  EXPECT_EQ(*ParseMemoryBytes("128m"), 128 << 20);
-  EXPECT_EQ(*ParseMemoryBytes("2G"), int64_t{2} << 30);
-  EXPECT_EQ(*ParseMemoryBytes("512kb"), 512 << 10);
-  EXPECT_EQ(ParseMemoryBytes("lots").status().message(), "invalid memory size \"lots\" (want e.g. 512m or 2g)");
-  EXPECT_EQ(*ParseNanoCpus("1.5"), 1500000000);
-  EXPECT_EQ(ParseNanoCpus("-1").status().code(), util::Status::Code::kInvalidArgument);
 }
 
 }  // namespace

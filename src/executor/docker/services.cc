@@ -14,6 +14,7 @@
 #include "executor/docker/abort_handle.h"
 #include "executor/docker/allow_list.h"
 #include "executor/docker/cancel_watcher.h"
+#include "executor/docker/container_settings.h"
 #include "executor/docker/docker_executor.h"
 #include "executor/docker/image_pull.h"
 #include "executor/docker/image_ref.h"
@@ -75,6 +76,10 @@ util::Status DockerExecutor::CheckAllowLists(OutputSink& out) {
   for (const ServiceSpec& s : prep_.services) {
     if (!s.from_config) SR_RETURN_IF_ERROR(VerifyAllowedImage(s.name, "services", d.allowed_services, internal, out));
   }
+  if (d.services_limit >= 0 && prep_.services.size() > static_cast<size_t>(d.services_limit)) {
+    return util::Status::InvalidArgument("too many services requested: " + std::to_string(prep_.services.size()) +
+                                         ", only " + std::to_string(d.services_limit) + " allowed");
+  }
   std::string user = d.user.empty() ? prep_.image.user : d.user;  // the runner's config wins
   SR_RETURN_IF_ERROR(VerifyAllowedUser(user, d.allowed_users, d.user));
   for (const ServiceSpec& s : prep_.services) {
@@ -88,7 +93,8 @@ util::Status DockerExecutor::CreateNetwork() {
   Labels l = labels_;
   l[labels::kRole] = "network";
   std::map<std::string, std::string> options;
-  auto id = engine_.CreateNetwork(BaseName() + "-network", l, options);
+  if (cfg_.docker.network_mtu > 0) options["com.docker.network.driver.mtu"] = std::to_string(cfg_.docker.network_mtu);
+  auto id = engine_.CreateNetwork(BaseName() + "-network", l, options, cfg_.docker.enable_ipv6);
   if (!id.ok()) return id.status().WithContext("creating the job's network");
   network_id_ = *id;
   network_ = BaseName() + "-network";
@@ -157,10 +163,9 @@ util::Status DockerExecutor::StartServices(OutputSink& out, const util::CancelTo
     s.binds = binds_;
     s.network_mode = NetworkMode();
     s.network_aliases = aliases;
-    s.dns = d.dns;
-    s.extra_hosts = d.extra_hosts;
-    s.shm_size = d.shm_size;
-    s.tmpfs = d.services_tmpfs;
+    if (util::Status st = ApplyServiceSettings(d, svc.name, &s); !st.ok()) {
+      return st.WithContext("service \"" + svc.name + "\"");
+    }
     (void)engine_.RemoveContainer(s.name);  // a name left by an earlier attempt
     auto id = engine_.CreateContainer(s);
     if (!id.ok()) return id.status().WithContext("service \"" + svc.name + "\"");
