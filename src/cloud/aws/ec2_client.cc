@@ -1,5 +1,6 @@
 #include "cloud/aws/ec2_client.h"
 
+#include <functional>
 #include <regex>
 #include <set>
 
@@ -47,6 +48,33 @@ std::vector<pugi::xml_node> Items(pugi::xml_node set) {
   for (pugi::xml_node c = set.first_child(); c; c = c.next_sibling())
     if (c.type() == pugi::node_element) out.push_back(c);
   return out;
+}
+
+void AddFilters(QueryParams& p, const std::vector<Filter>& filters) {
+  for (size_t i = 0; i < filters.size(); ++i) {
+    std::string f = "Filter." + std::to_string(i + 1);
+    p.emplace_back(f + ".Name", filters[i].name);
+    for (size_t j = 0; j < filters[i].values.size(); ++j)
+      p.emplace_back(f + ".Value." + std::to_string(j + 1), filters[i].values[j]);
+  }
+}
+
+// Calls `action` page after page (NextToken) and hands each answer's root to `take`;
+// false when there were still more pages after `max_pages` (a bound, never a loop).
+util::Result<bool> CallPages(QueryClient& query, const std::string& action, const QueryParams& base, int max_pages,
+                             const std::function<void(pugi::xml_node)>& take) {
+  std::string token;
+  for (int page = 0; page < max_pages; ++page) {
+    QueryParams p = base;
+    if (!token.empty()) p.emplace_back("NextToken", token);
+    auto doc = query.Call(action, p);
+    if (!doc.ok()) return doc.status();
+    pugi::xml_node root = (*doc)->document_element();
+    take(root);
+    token = ChildText(root, "nextToken");
+    if (token.empty()) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -169,54 +197,34 @@ util::Result<CreateFleetResult> Ec2Client::CreateFleet(const CreateFleetRequest&
 
 util::Result<std::vector<Ec2Instance>> Ec2Client::DescribeInstances(const std::vector<Filter>& filters, int max_pages) {
   QueryParams base;
-  for (size_t i = 0; i < filters.size(); ++i) {
-    std::string f = "Filter." + std::to_string(i + 1);
-    base.emplace_back(f + ".Name", filters[i].name);
-    for (size_t j = 0; j < filters[i].values.size(); ++j)
-      base.emplace_back(f + ".Value." + std::to_string(j + 1), filters[i].values[j]);
-  }
+  AddFilters(base, filters);
   base.emplace_back("MaxResults", "1000");
   std::vector<Ec2Instance> out;
-  std::string token;
-  for (int page = 0; page < max_pages; ++page) {
-    QueryParams p = base;
-    if (!token.empty()) p.emplace_back("NextToken", token);
-    auto doc = query_.Call("DescribeInstances", p);
-    if (!doc.ok()) return doc.status();
-    pugi::xml_node root = (*doc)->document_element();
+  auto whole = CallPages(query_, "DescribeInstances", base, max_pages, [&](pugi::xml_node root) {
     for (pugi::xml_node res : Items(Child(root, "reservationSet")))
       for (pugi::xml_node item : Items(Child(res, "instancesSet"))) out.push_back(ParseInstance(item));
-    token = ChildText(root, "nextToken");
-    if (token.empty()) return out;
-  }
-  return util::Status::Internal("EC2 DescribeInstances: still more pages after " + std::to_string(max_pages) +
-                                " pages of 1000 instances");
+  });
+  if (!whole.ok()) return whole.status();
+  if (!*whole)
+    return util::Status::Internal("EC2 DescribeInstances: still more pages after " + std::to_string(max_pages) +
+                                  " pages of 1000 instances");
+  return out;
 }
 
 util::Result<std::vector<Ec2Image>> Ec2Client::DescribeImages(const std::vector<std::string>& owners,
                                                               const std::vector<Filter>& filters, int max_pages) {
   QueryParams base;
   for (size_t i = 0; i < owners.size(); ++i) base.emplace_back("Owner." + std::to_string(i + 1), owners[i]);
-  for (size_t i = 0; i < filters.size(); ++i) {
-    std::string f = "Filter." + std::to_string(i + 1);
-    base.emplace_back(f + ".Name", filters[i].name);
-    for (size_t j = 0; j < filters[i].values.size(); ++j)
-      base.emplace_back(f + ".Value." + std::to_string(j + 1), filters[i].values[j]);
-  }
+  AddFilters(base, filters);
   base.emplace_back("MaxResults", "1000");
   std::vector<Ec2Image> out;
-  std::string token;
-  for (int page = 0; page < max_pages; ++page) {
-    QueryParams p = base;
-    if (!token.empty()) p.emplace_back("NextToken", token);
-    auto doc = query_.Call("DescribeImages", p);
-    if (!doc.ok()) return doc.status();
-    pugi::xml_node root = (*doc)->document_element();
+  auto whole = CallPages(query_, "DescribeImages", base, max_pages, [&](pugi::xml_node root) {
     for (pugi::xml_node item : Items(Child(root, "imagesSet"))) out.push_back(ParseImage(item));
-    token = ChildText(root, "nextToken");
-    if (token.empty()) return out;
-  }
-  return util::Status::Internal("EC2 DescribeImages: still more pages after " + std::to_string(max_pages) + " pages");
+  });
+  if (!whole.ok()) return whole.status();
+  if (!*whole)
+    return util::Status::Internal("EC2 DescribeImages: still more pages after " + std::to_string(max_pages) + " pages");
+  return out;
 }
 
 util::Result<std::vector<std::string>> Ec2Client::TerminateInstances(const std::vector<std::string>& ids) {
@@ -277,13 +285,8 @@ util::Result<std::vector<SpotPrice>> Ec2Client::DescribeSpotPriceHistory(const s
   base.emplace_back("StartTime", iso.substr(0, 4) + "-" + iso.substr(4, 2) + "-" + iso.substr(6, 2) + "T" +
                                      iso.substr(9, 2) + ":" + iso.substr(11, 2) + ":" + iso.substr(13, 2) + "Z");
   std::vector<SpotPrice> out;
-  std::string token;
-  for (int page = 0; page < max_pages; ++page) {
-    QueryParams p = base;
-    if (!token.empty()) p.emplace_back("NextToken", token);
-    auto doc = query_.Call("DescribeSpotPriceHistory", p);
-    if (!doc.ok()) return doc.status();
-    pugi::xml_node root = (*doc)->document_element();
+  // Prices beyond max_pages are left out: the newest come first and suffice.
+  auto whole = CallPages(query_, "DescribeSpotPriceHistory", base, max_pages, [&](pugi::xml_node root) {
     for (pugi::xml_node item : Items(Child(root, "spotPriceHistorySet"))) {
       SpotPrice sp;
       sp.instance_type = ChildText(item, "instanceType");
@@ -292,9 +295,8 @@ util::Result<std::vector<SpotPrice>> Ec2Client::DescribeSpotPriceHistory(const s
       if (auto t = ParseIso8601(ChildText(item, "timestamp")); t.ok()) sp.timestamp = *t;
       out.push_back(std::move(sp));
     }
-    token = ChildText(root, "nextToken");
-    if (token.empty()) break;
-  }
+  });
+  if (!whole.ok()) return whole.status();
   return out;
 }
 
