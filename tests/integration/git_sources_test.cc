@@ -1,0 +1,99 @@
+// get_sources against the embedded coordinator's git server, which (like GitLab) lets a
+// job token read the job's project and the other projects it may read: a private
+// submodule on the same host is cloned with the job token; clone_url replaces GitLab's
+// host when that is not reachable from the runner.
+#include <cstdlib>
+
+#include "tests/integration/harness.h"
+
+namespace itest {
+namespace {
+
+using coordinator::JobState;
+
+int Sh(const std::string& cmd) { return std::system(cmd.c_str()); }
+
+// Repositories on disk: other/lib (lib.txt) and g/p, whose submodules are "rel"
+// (../sub.git → g/sub) and "abs" (<abs_base>/other/lib.git).
+class GitSources {
+ public:
+  GitSources(const std::filesystem::path& dir, const std::string& abs_base) : dir_(dir) {
+    Repo("g/sub", "sub.txt");
+    Repo("other/lib", "lib.txt");
+    Repo("g/p", "main.txt");
+    Submodule("rel", "../sub.git", "g/sub");
+    Submodule("abs", abs_base + "/other/lib.git", "other/lib");
+  }
+  std::string path(const std::string& p) const { return (dir_ / p).string(); }
+
+ private:
+  std::string Git(const std::string& p) const { return "git -c user.email=t@e -c user.name=t -C " + path(p); }
+  void Repo(const std::string& p, const std::string& file) {
+    EXPECT_EQ(Sh("git init -q -b main " + path(p) + " && echo " + file + " > " + path(p) + "/" + file + " && " +
+                 Git(p) + " add . && " + Git(p) + " commit -q -m init"),
+              0);
+  }
+  void Submodule(const std::string& name, const std::string& url, const std::string& target) {
+    std::string g = Git("g/p");
+    EXPECT_EQ(Sh(g + " config -f .gitmodules submodule." + name + ".path " + name + " && " + g +
+                 " config -f .gitmodules submodule." + name + ".url " + url + " && " + g +
+                 " update-index --add --cacheinfo 160000,$(" + Git(target) + " rev-parse HEAD)," + name + " && " + g +
+                 " add .gitmodules && " + g + " commit -q -m " + name),
+              0);
+  }
+  std::filesystem::path dir_;
+};
+
+coordinator::JobSpec SubmoduleJob(const GitSources& src) {
+  auto spec = RunnerHarness::Spec({"cat main.txt rel/sub.txt abs/lib.txt"});
+  spec.project_path = "g/p";
+  spec.git.repo_url = src.path("g/p");
+  spec.git.projects = {{"g/sub", src.path("g/sub")}, {"other/lib", src.path("other/lib")}};
+  spec.variables.push_back({"GIT_STRATEGY", "clone", true, false, false, false});
+  spec.variables.push_back({"GIT_SUBMODULE_STRATEGY", "recursive", true, false, false, false});
+  return spec;
+}
+
+TEST(GitSourcesTest, PrivateSubmodulesOnTheSameHostUseTheJobToken) {
+  RunnerHarness h("shell");
+  testutil::TempDir repos;
+  GitSources src(repos.path(), h.url());
+  h.StartManager();
+  auto job = h.Wait(h.Enqueue(SubmoduleJob(src)));
+  ASSERT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("main.txt\nsub.txt\nlib.txt\n"), std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find("Updating/initializing submodules recursively"), std::string::npos);
+  ASSERT_FALSE(job.token.empty());
+  EXPECT_EQ(job.trace.find(job.token), std::string::npos) << "the token is in the trace";
+
+  // The same job whose token may not read other/lib: the submodule, not the project, fails.
+  auto denied = SubmoduleJob(src);
+  denied.git.projects.erase("other/lib");
+  auto failed = h.Wait(h.Enqueue(denied));
+  EXPECT_EQ(failed.state, JobState::kFailed) << failed.trace;
+  EXPECT_NE(failed.trace.find("other/lib.git"), std::string::npos) << failed.trace;
+  EXPECT_EQ(failed.trace.find(failed.token), std::string::npos);
+}
+
+// GitLab's URL (CI_SERVER_URL, repo_url) does not resolve here; clone_url points at the
+// coordinator, for the project and for submodules with the server's absolute URL.
+TEST(GitSourcesTest, CloneUrlReplacesGitlabsHost) {
+  RunnerHarness h("shell", "", [](coordinator::CoordinatorOptions& co) { co.base_url = "http://gitlab.invalid"; });
+  std::string text = testutil::ReadFile(h.config_path());
+  size_t at = text.find("[[runners]]\n");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.insert(at + 12, "  clone_url = \"" + h.url() + "\"\n");
+  FILE* f = std::fopen(h.config_path().c_str(), "w");
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  testutil::TempDir repos;
+  GitSources src(repos.path(), "http://gitlab.invalid");
+  h.StartManager();
+  auto job = h.Wait(h.Enqueue(SubmoduleJob(src)));
+  ASSERT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("main.txt\nsub.txt\nlib.txt\n"), std::string::npos) << job.trace;
+  EXPECT_EQ(job.trace.find(job.token), std::string::npos);
+}
+
+}  // namespace
+}  // namespace itest
