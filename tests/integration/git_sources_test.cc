@@ -95,5 +95,38 @@ TEST(GitSourcesTest, CloneUrlReplacesGitlabsHost) {
   EXPECT_EQ(job.trace.find(job.token), std::string::npos);
 }
 
+// GIT_CLONE_PATH: refused with gitlab-runner's message unless [runners.custom_build_dir]
+// is enabled (off by default for shell), and then only inside the builds dir.
+TEST(GitSourcesTest, GitClonePathNeedsCustomBuildDir) {
+  RunnerHarness h("shell");
+  testutil::TempDir repos;
+  GitSources src(repos.path(), h.url());
+  auto spec = [&](const std::string& path) {
+    auto s = SubmoduleJob(src);
+    s.script = {"pwd", "cat main.txt"};
+    s.variables.push_back({"GIT_SUBMODULE_STRATEGY", "none", true, false, false, false});
+    s.variables.push_back({"GIT_CLONE_PATH", path, true, false, false, false});
+    return s;
+  };
+  h.StartManager();
+  auto refused = h.Wait(h.Enqueue(spec("$CI_BUILDS_DIR/mine/p")));
+  EXPECT_EQ(refused.state, JobState::kFailed);
+  EXPECT_NE(refused.trace.find("setting GIT_CLONE_PATH is not allowed, enable `custom_build_dir` feature"),
+            std::string::npos)
+      << refused.trace;
+  h.manager().StopForceful();
+  h.manager().Wait();
+
+  h.AppendConfig("  [runners.custom_build_dir]\n    enabled = true");
+  h.StartManager();
+  auto moved = h.Wait(h.Enqueue(spec("$CI_BUILDS_DIR/mine/p")));
+  ASSERT_EQ(moved.state, JobState::kSuccess) << moved.trace;
+  EXPECT_NE(moved.trace.find("/builds/mine/p/.git/\n"), std::string::npos) << moved.trace;
+  EXPECT_NE(moved.trace.find("/builds/mine/p\n"), std::string::npos) << moved.trace;  // pwd
+  auto outside = h.Wait(h.Enqueue(spec("$CI_BUILDS_DIR/../escape")));
+  EXPECT_EQ(outside.state, JobState::kFailed);
+  EXPECT_NE(outside.trace.find("has to be within"), std::string::npos) << outside.trace;
+}
+
 }  // namespace
 }  // namespace itest
