@@ -107,9 +107,11 @@ std::string ScriptBuilder::GitConfigFile() const {
     conf += "\tinsteadOf = " + base + "/\n";
     if (server != base && !server.empty()) conf += "\tinsteadOf = " + server + "/\n";
     if (vars_.GetBool("GIT_SUBMODULE_FORCE_HTTPS", false)) {
+      // The host alone: no port, no relative URL root ("https://host:8443/gitlab").
       std::string host = server.substr(server.find("://") + 3);
-      std::string bare_host = host.substr(0, host.find(':'));
-      std::string ssh_host = vars_.GetOr("CI_SERVER_SHELL_SSH_HOST", bare_host);
+      std::string bare_host = host.substr(0, host.find_first_of(":/"));
+      std::string ssh_host = vars_.GetOr("CI_SERVER_SHELL_SSH_HOST", "");
+      if (ssh_host.empty()) ssh_host = bare_host;
       std::string ssh_port = vars_.GetOr("CI_SERVER_SHELL_SSH_PORT", "");
       if (ssh_port.empty() || ssh_port == "22") {
         conf += "\tinsteadOf = git@" + ssh_host + ":\n";
