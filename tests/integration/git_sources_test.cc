@@ -95,6 +95,32 @@ TEST(GitSourcesTest, CloneUrlReplacesGitlabsHost) {
   EXPECT_EQ(job.trace.find(job.token), std::string::npos);
 }
 
+// The same through the docker executor: git runs in the helper image (busybox sh), the
+// job image reads the sources; the containers share the host's network to reach the
+// coordinator on 127.0.0.1.
+TEST(GitSourcesTest, DockerHelperClonesPrivateSubmodules) {
+  RunnerHarness h("docker", "alpine:latest");
+  ASSERT_EQ(h.register_exit(), 0) << h.register_output();
+  std::string text = testutil::ReadFile(h.config_path());
+  size_t at = text.find("[runners.docker]");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.insert(at + 16, "\n    network_mode = \"host\"");
+  FILE* f = std::fopen(h.config_path().c_str(), "w");
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  testutil::TempDir repos;
+  GitSources src(repos.path(), h.url());
+  h.StartManager();
+  auto spec = SubmoduleJob(src);
+  spec.image = nlohmann::json{{"name", "alpine:latest"}};
+  spec.script = {"cat main.txt rel/sub.txt abs/lib.txt", "ls -ld rel/sub.txt"};
+  auto job = h.Wait(h.Enqueue(spec), 120);
+  ASSERT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("main.txt\nsub.txt\nlib.txt\n"), std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find("-rw-rw-rw-"), std::string::npos) << "umask 0000 in the helper\n" << job.trace;
+  EXPECT_EQ(job.trace.find(job.token), std::string::npos);
+}
+
 // GIT_CLONE_PATH: refused with gitlab-runner's message unless [runners.custom_build_dir]
 // is enabled (off by default for shell), and then only inside the builds dir.
 TEST(GitSourcesTest, GitClonePathNeedsCustomBuildDir) {
