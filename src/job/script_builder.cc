@@ -277,16 +277,17 @@ bool ScriptBuilder::UmaskZero() const {
   return runner_.executor.rfind("docker", 0) == 0 && !vars_.GetBool("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", false);
 }
 
-ShellWriter ScriptBuilder::Writer() const {
+ShellWriter ScriptBuilder::Writer(bool helper_stage) const {
   ShellWriter w(shell_, DebugTrace());
-  // gitlab-runner's docker default: the root helper's files stay writable for a job image
-  // that runs as another user.
-  if (UmaskZero()) w.Line("umask 0000");
+  // gitlab-runner's docker default, in the helper's stages only (its gitlab-runner-build
+  // sets it): what the root helper writes stays writable for a job image that runs as
+  // another user; the job's own scripts keep the image's umask.
+  if (helper_stage && UmaskZero()) w.Line("umask 0000");
   return w;
 }
 
 std::string ScriptBuilder::GetSources() const {
-  ShellWriter w = Writer();
+  ShellWriter w = Writer(true);
   WriteExports(w, vars_);
   w.Export("GIT_TERMINAL_PROMPT", "0");
   w.Export("GCM_INTERACTIVE", "Never");
@@ -316,7 +317,7 @@ std::string ScriptBuilder::GetSources() const {
 }
 
 std::string ScriptBuilder::Step(const gitlab::Step& step) const {
-  ShellWriter w = Writer();
+  ShellWriter w = Writer(false);
   WriteExports(w, vars_);
   w.Cd(ProjectDir());
   if (!runner_.pre_build_script.empty()) w.Command(runner_.pre_build_script);
@@ -328,7 +329,7 @@ std::string ScriptBuilder::Step(const gitlab::Step& step) const {
 std::string ScriptBuilder::AfterScript(const gitlab::Step& step, std::string_view job_status) const {
   JobVariables vars = vars_;
   vars.Set("CI_JOB_STATUS", std::string(job_status));
-  ShellWriter w = Writer();
+  ShellWriter w = Writer(false);
   WriteExports(w, vars);
   w.Cd(ProjectDir());
   for (const auto& line : step.script) w.Command(line);
@@ -336,7 +337,7 @@ std::string ScriptBuilder::AfterScript(const gitlab::Step& step, std::string_vie
 }
 
 std::string ScriptBuilder::Transfer(const std::function<void(ShellWriter&)>& body) const {
-  ShellWriter w = Writer();
+  ShellWriter w = Writer(true);
   WriteExports(w, vars_);
   w.Cd(ProjectDir());
   body(w);

@@ -65,7 +65,8 @@ class ScriptBuilder {
   bool DebugTrace() const;
 
   // Docker executors (docker, docker+machine, docker-autoscaler) unless
-  // FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR: every stage runs under `umask 0000`.
+  // FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR: get_sources and the cache and artifacts stages
+  // run under `umask 0000`, as gitlab-runner's helper does; job scripts do not.
   bool UmaskZero() const;
 
   // The URL git fetches the project from: GitLab's repo URL, or with [[runners]] clone_url
@@ -81,7 +82,9 @@ class ScriptBuilder {
   void WriteGitFetch(ShellWriter& w, const std::string& dir) const;
   void WriteCheckout(ShellWriter& w) const;
   void WriteSubmodules(ShellWriter& w, bool recursive) const;
-  ShellWriter Writer() const;
+  // The preamble; `helper_stage` (get_sources, cache, artifacts) adds umask 0000 when
+  // UmaskZero().
+  ShellWriter Writer(bool helper_stage) const;
   // CI_SERVER_URL without credentials ("https://host[:port][/root]").
   std::string ServerUrl() const;
   // clone_url when it is an http(s) URL, else ServerUrl().

@@ -311,9 +311,9 @@ TEST_P(ScriptBuilderGitTest, CaFileGivenToGit) {
   EXPECT_NE(out_->text().find("MIIB"), std::string::npos) << out_->text();
 }
 
-// Docker executors run every stage under umask 0000 (a non-root job image can write what
-// the root helper cloned); FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR and the shell executor
-// keep the default.
+// Docker executors fetch under umask 0000 (a non-root job image can write what the root
+// helper cloned); FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR and the shell executor keep the
+// default, and so do the job's own scripts.
 TEST_P(ScriptBuilderGitTest, DockerSourcesUseUmaskZero) {
   MakeRepo("g/p", "main.txt");
   job_.git_info.sha = Output("git -C " + tmp_.path().string() + "/work/g/p rev-parse HEAD");
@@ -332,10 +332,10 @@ TEST_P(ScriptBuilderGitTest, DockerSourcesUseUmaskZero) {
   ASSERT_EQ(Run(docker.GetSources()), 0) << out_->text();
   EXPECT_EQ(mode(project_ + "/main.txt"), 0666u);
   EXPECT_EQ(mode(project_), 0777u);
-  gitlab::Step step;
+  gitlab::Step step;  // the job's own files: the image's umask, as with gitlab-runner
   step.script = {"touch made-by-job"};
   ASSERT_EQ(Run(docker.Step(step), "step_script"), 0);
-  EXPECT_EQ(mode(project_ + "/made-by-job"), 0666u);
+  EXPECT_EQ(mode(project_ + "/made-by-job"), 0644u);
 
   job_.variables = {V("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", "true"), V("GIT_STRATEGY", "clone")};
   auto vars2 = Vars();
