@@ -225,8 +225,13 @@ void ScriptBuilder::WriteCheckout(ShellWriter& w) const {
   std::string sub = vars_.GetOr("GIT_SUBMODULE_STRATEGY", "none");
   if (sub == "normal" || sub == "recursive") {
     WriteSubmodules(w, sub == "recursive");
-  } else {
+  } else if (sub == "none" || sub.empty()) {
     w.Notice("Skipping Git submodules setup");
+  } else {
+    // As gitlab-runner: a typo fails the job rather than silently skipping submodules.
+    w.Line("printf '%s\\n' " + ShellQuote("ERROR: unknown GIT_SUBMODULE_STRATEGY \"" + sub +
+                                           "\" (none, normal or recursive)") + " >&2");
+    w.Line("exit 1");
   }
 }
 

@@ -39,7 +39,8 @@ class ScriptBuilder {
   // none, empty; default fetch when allow_git_fetch, else clone), fetch with
   // git_info.refspecs/depth and GIT_FETCH_EXTRA_FLAGS (default "--prune --quiet"),
   // GIT_CHECKOUT (default true), GIT_CLEAN_FLAGS (default -ffdx; "none" skips),
-  // GIT_SUBMODULE_STRATEGY (none, normal, recursive) with GIT_SUBMODULE_PATHS,
+  // GIT_SUBMODULE_STRATEGY (none, normal, recursive; another value fails the stage) with
+  // GIT_SUBMODULE_PATHS,
   // GIT_SUBMODULE_DEPTH (default: the fetch depth), GIT_SUBMODULE_UPDATE_FLAGS and
   // GIT_SUBMODULE_FORCE_HTTPS, then job and config post_get_sources hooks.
   std::string GetSources() const;

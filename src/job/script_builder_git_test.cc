@@ -243,6 +243,20 @@ TEST_P(ScriptBuilderGitTest, SubmoduleWithoutTokenIsRefused) {
   EXPECT_FALSE(fs::exists(project_ + "/abs/lib.txt"));
 }
 
+TEST_P(ScriptBuilderGitTest, UnknownSubmoduleStrategyFailsTheJob) {
+  MakeProjectWithSubmodules(server_->url());
+  job_.git_info.repo_url = "http://gitlab-ci-token:" + std::string(kToken) + "@127.0.0.1:" +
+                           server_->url().substr(server_->url().rfind(':') + 1) + "/g/p.git";
+  job_.variables = {V("CI_SERVER_URL", server_->url()), V("GIT_SUBMODULE_STRATEGY", "recursiv")};
+  auto vars = Vars();
+  ScriptBuilder b(job_, vars, runner_, GetParam());
+  EXPECT_EQ(Run(b.GetSources()), 1);
+  EXPECT_NE(out_->text().find("ERROR: unknown GIT_SUBMODULE_STRATEGY \"recursiv\" (none, normal or recursive)"),
+            std::string::npos)
+      << out_->text();
+  EXPECT_FALSE(fs::exists(project_ + ".tmp/git-credentials.conf"));
+}
+
 // GIT_SUBMODULE_FORCE_HTTPS: git@host: submodules are fetched over HTTPS (here HTTP) with
 // the token.
 TEST_P(ScriptBuilderGitTest, ForceHttpsRewritesSshSubmodules) {
