@@ -40,9 +40,9 @@ class ScriptBuilder {
   // git_info.refspecs/depth and GIT_FETCH_EXTRA_FLAGS (default "--prune --quiet"),
   // GIT_CHECKOUT (default true), GIT_CLEAN_FLAGS (default -ffdx; "none" skips),
   // GIT_SUBMODULE_STRATEGY (none, normal, recursive; another value fails the stage) with
-  // GIT_SUBMODULE_PATHS,
-  // GIT_SUBMODULE_DEPTH (default: the fetch depth), GIT_SUBMODULE_UPDATE_FLAGS and
-  // GIT_SUBMODULE_FORCE_HTTPS, then job and config post_get_sources hooks.
+  // GIT_SUBMODULE_PATHS, GIT_SUBMODULE_DEPTH (default: the fetch depth),
+  // GIT_SUBMODULE_UPDATE_FLAGS and GIT_SUBMODULE_FORCE_HTTPS, then job and config
+  // post_get_sources hooks.
   std::string GetSources() const;
   // Whether GetSources needs the helper environment: git for clone/fetch, or hooks an
   // administrator wrote for it. GIT_STRATEGY none/empty without hooks is plain sh.
