@@ -15,6 +15,7 @@ util::Status DownloadArtifacts(util::HttpTransport& http, const DownloadRequest&
     r.url = url + (req.direct_download && attempt == 1 ? "?direct_download=true" : "");
     r.headers.Add("JOB-TOKEN", req.token);
     r.timeout = opts.timeout;
+    if (!req.ca_file.empty()) r.ca_file = req.ca_file;
     DownloadResult d = DownloadToFile(http, r, req.out_path);
     int hops = 0;
     while ((d.status == 302 || d.status == 307) && !d.location.empty() && hops++ < 5) {

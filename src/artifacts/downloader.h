@@ -20,6 +20,7 @@ struct DownloadRequest {
   std::string token;       // never printed
   std::string out_path;    // the archive file to write
   bool direct_download = true;
+  std::string ca_file;     // CA bundle trusted for the GitLab server ("" = the system's)
 };
 
 // OK when the archive is in out_path. PermissionDenied (401/403), NotFound (404),

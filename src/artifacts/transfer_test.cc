@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -179,6 +180,39 @@ TEST_F(TransferTest, DownloadRetriesServerErrorsThreeTimes) {
   EXPECT_EQ(calls, 3);
   EXPECT_EQ(pauses.size(), 2u);
   EXPECT_FALSE(std::filesystem::exists(d.out_path));
+}
+
+// tls-ca-file: GitLab with a private CA is trusted through the request's ca_file (the
+// helper passes CI_SERVER_TLS_CA_FILE) and refused without it.
+TEST_F(TransferTest, DownloadTrustsTheRunnersCaFile) {
+  const std::string cert = (dir_.path() / "ca.crt").string(), key = (dir_.path() / "ca.key").string();
+  ASSERT_EQ(std::system(("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext "
+                         "subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null")
+                            .c_str()),
+            0);
+  httplib::SSLServer svr(cert.c_str(), key.c_str());
+  ASSERT_TRUE(svr.is_valid());
+  svr.Get("/api/v4/jobs/9/artifacts", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("tls-bytes", "application/octet-stream");
+  });
+  int port = svr.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { svr.listen_after_bind(); });
+  for (int i = 0; i < 500 && !svr.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  DownloadRequest d;
+  d.server_url = "https://127.0.0.1:" + std::to_string(port);
+  d.job_id = 9;
+  d.token = "t";
+  d.out_path = (dir_.path() / "dl").string();
+  util::HttpClient http;
+  std::vector<std::chrono::milliseconds> pauses;
+  std::ostringstream refused;
+  EXPECT_FALSE(DownloadArtifacts(http, d, refused, NoWait(&pauses)).ok()) << "an unknown CA must be refused";
+  d.ca_file = cert;
+  std::ostringstream log;
+  EXPECT_OK(DownloadArtifacts(http, d, log, NoWait(&pauses)));
+  EXPECT_EQ(testutil::ReadFile(d.out_path), "tls-bytes");
+  svr.stop();
+  t.join();
 }
 
 TEST(S3ErrorTest, Summary) {

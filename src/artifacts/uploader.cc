@@ -58,6 +58,7 @@ util::Status UploadArtifact(util::HttpTransport& http, const UploadRequest& req,
     r.headers.Add("JOB-TOKEN", req.token);
     r.headers.Add("Content-Type", "multipart/form-data; boundary=" + boundary);
     r.timeout = opts.timeout;
+    if (!req.ca_file.empty()) r.ca_file = req.ca_file;
     (*body)->Rewind();
     (*body)->Attach(&r);
     util::HttpResponse resp = http.Send(r);

@@ -24,6 +24,7 @@ struct UploadRequest {
   std::string artifact_format;  // zip, gzip, raw
   std::string artifact_type;    // archive, junit, ...
   std::string expire_in;        // "" = omitted
+  std::string ca_file;          // CA bundle trusted for the GitLab server ("" = the system's)
 };
 
 // Progress and results go to `log` as job-log lines. OK on 201. Otherwise: Aborted for

@@ -242,6 +242,7 @@ int RunArtifactsUploader(const ArtifactsOptions& o, const std::string& dir, std:
   req.server_url = o.server_url.empty() ? Env("CI_SERVER_URL") : o.server_url;
   req.job_id = o.job_id;
   req.token = Env("CI_JOB_TOKEN");
+  req.ca_file = Env("CI_SERVER_TLS_CA_FILE");  // tls-ca-file of the runner, as a file variable
   req.archive_path = file;
   req.file_name = name;
   req.artifact_format = o.format;
@@ -264,6 +265,7 @@ int RunArtifactsDownloader(const ArtifactsOptions& o, const std::string& dir, st
   req.server_url = o.server_url.empty() ? Env("CI_SERVER_URL") : o.server_url;
   req.job_id = o.job_id;
   req.token = Env("CI_JOB_TOKEN");
+  req.ca_file = Env("CI_SERVER_TLS_CA_FILE");
   req.out_path = tmpdir + "/artifacts.download";
   util::HttpClient http;
   util::Status s = artifacts::DownloadArtifacts(http, req, log);

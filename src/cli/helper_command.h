@@ -14,7 +14,8 @@
 //   artifacts-downloader --id JOB [--url SERVER]
 //
 // The job token is read from CI_JOB_TOKEN and the server URL from CI_SERVER_URL (the
-// stage script exports both), so no secret is on a command line. Compression follows
+// stage script exports both), so no secret is on a command line; CI_SERVER_TLS_CA_FILE
+// (the runner's tls-ca-file) is trusted for GitLab. Compression follows
 // CACHE_COMPRESSION_LEVEL, CACHE_COMPRESSION_FORMAT and ARTIFACT_COMPRESSION_LEVEL.
 #include <CLI/CLI.hpp>
 

@@ -19,7 +19,7 @@ constexpr std::array<Flag, 6> kDecided = {{
     {"FF_USE_FASTZIP", std::nullopt, ""},  // see below: named whichever value is set
     {"FF_SCRIPT_SECTIONS", false, "no per-line sections in the job log"},
     {"FF_TIMESTAMPS", false, "no timestamps in the job log"},
-    {"FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", true, "docker jobs keep the helper's default umask"},
+    {"FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", std::nullopt, ""},  // see below: true is half honoured
 }};
 
 // The rest of gitlab-runner 19.4's flags: spotrunner has none of their behaviours.
@@ -46,6 +46,12 @@ std::optional<std::string> FeatureFlagProblem(std::string_view name, bool value)
   if (name == "FF_USE_FASTZIP") {
     return std::string("is not supported by spotrunner (its own archiver is always used, with the compression "
                        "levels); ignored");
+  }
+  if (name == "FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR" && value) {
+    // umask 0000 is dropped; gitlab-runner then also gives the sources to the job image's
+    // user, which spotrunner does not do.
+    return std::string("= true drops umask 0000 but spotrunner does not change the owner of the sources to the job "
+                       "image's user");
   }
   for (const Flag& f : kDecided) {
     if (f.name != name) continue;

@@ -15,9 +15,10 @@ TEST(FeatureFlagsTest, HonouredFlagsAreSilentOthersAreNamed) {
             "= true is not supported by spotrunner (no timestamps in the job log); ignored");
   EXPECT_EQ(FeatureFlagProblem("FF_SCRIPT_SECTIONS", true),
             "= true is not supported by spotrunner (no per-line sections in the job log); ignored");
-  EXPECT_EQ(FeatureFlagProblem("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", true), std::nullopt);
-  EXPECT_EQ(FeatureFlagProblem("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", false),
-            "= false is not supported by spotrunner (docker jobs keep the helper's default umask); ignored");
+  EXPECT_EQ(FeatureFlagProblem("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", false), std::nullopt);
+  EXPECT_EQ(FeatureFlagProblem("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", true),
+            "= true drops umask 0000 but spotrunner does not change the owner of the sources to the job image's "
+            "user");
   EXPECT_EQ(FeatureFlagProblem("FF_USE_FASTZIP", true),
             "is not supported by spotrunner (its own archiver is always used, with the compression levels); ignored");
   EXPECT_EQ(FeatureFlagProblem("FF_USE_POWERSHELL_PATH_RESOLVER", true), "is not supported by spotrunner; ignored");

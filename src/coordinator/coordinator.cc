@@ -101,7 +101,8 @@ std::string Coordinator::RepoUrlLocked(const JobSpec& spec) const {
 bool Coordinator::JobTokenCanRead(const std::string& project_path, const std::string& token) const {
   std::lock_guard<std::mutex> l(mu_);
   for (const auto& [id, job] : jobs_) {
-    if (job.token.empty() || job.token != token || job.spec.project_path != project_path) continue;
+    if (job.token.empty() || job.token != token) continue;
+    if (job.spec.project_path != project_path && !job.spec.git.projects.count(project_path)) continue;
     return job.state == JobState::kRunning || job.state == JobState::kCanceling ||
            (job.state == JobState::kPending && job.awaiting_ack);
   }

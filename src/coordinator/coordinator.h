@@ -96,7 +96,8 @@ class Coordinator {
   FaultInjector& faults() { return faults_; }
   // Serves git smart-HTTP for local repositories (used by the HTTP layer).
   GitMirrors& git_mirrors() { return *git_; }
-  // Checks a job token for clone access to `project_path` (gitlab-ci-token:<token>).
+  // Checks a job token for clone access to `project_path` (gitlab-ci-token:<token>): the
+  // job's own project and its spec's git.projects, while the job runs.
   bool JobTokenCanRead(const std::string& project_path, const std::string& token) const;
 
   // ---- Job artifacts (coordinator_artifacts.cc; HTTP in http_artifacts.cc).

@@ -27,6 +27,10 @@ util::Result<int64_t> Coordinator::EnqueueJob(JobSpec spec) {
     if (!sha.ok()) return sha.status();
     spec.git.sha = *sha;
   }
+  for (const auto& [path, source] : spec.git.projects) {
+    auto head = git_->Prepare(path, source, "", "branch", "HEAD", pipeline_id);
+    if (!head.ok()) return util::Status::InvalidArgument("git.projects." + path + ": " + head.status().message());
+  }
   if (spec.git.sha.empty()) spec.git.sha = std::string(40, '0');
 
   std::lock_guard<std::mutex> l(mu_);

@@ -84,6 +84,16 @@ util::Result<GitSpec> ParseGit(const json& j) {
   g.before_sha = j.value("before_sha", g.before_sha);
   g.depth = j.value("depth", g.depth);
   g.protected_ref = j.value("protected", g.protected_ref);
+  if (j.contains("projects")) {
+    const json& p = j["projects"];
+    if (!p.is_object()) return Bad("git.projects must map project paths to local repositories");
+    for (const auto& [path, repo] : p.items()) {
+      if (!repo.is_string() || path.find('/') == std::string::npos) {
+        return Bad("git.projects." + path + " must be a local repository of a project path \"group/name\"");
+      }
+      g.projects[path] = repo.get<std::string>();
+    }
+  }
   if (g.ref_type != "branch" && g.ref_type != "tag") return Bad("git.ref_type must be branch or tag");
   if (g.depth < 0) return Bad("git.depth must be >= 0");
   return g;

@@ -5,6 +5,7 @@
 // full list of keys. ParseJobSpec normalises image/services/artifacts/cache into the
 // exact shapes GitLab puts in the job payload.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct GitSpec {
   std::string before_sha = "0000000000000000000000000000000000000000";
   int depth = 20;  // GitLab's project default; a GIT_DEPTH variable overrides it
   bool protected_ref = true;
+  // Other projects of this host the job's token may read (private submodules), project
+  // path → local repository; each is served from its mirror as the job's own project is.
+  std::map<std::string, std::string> projects;
 };
 
 struct JobSpec {

@@ -39,6 +39,18 @@ TEST(JobSpecTest, RejectsBadSpecs) {
   EXPECT_FALSE(ParseJobSpec({{"script", "x"}, {"stage", 3}}).ok());
 }
 
+TEST(JobSpecTest, GitProjectsAreProjectPathsToRepositories) {
+  auto ok = ParseJobSpec({{"script", "x"}, {"git", {{"projects", {{"g/sub", "/repos/sub"}}}}}});
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->git.projects.at("g/sub"), "/repos/sub");
+  auto not_map = ParseJobSpec({{"script", "x"}, {"git", {{"projects", {"g/sub"}}}}});
+  ASSERT_FALSE(not_map.ok());
+  EXPECT_NE(not_map.status().message().find("git.projects must map project paths"), std::string::npos);
+  auto no_slash = ParseJobSpec({{"script", "x"}, {"git", {{"projects", {{"sub", "/repos/sub"}}}}}});
+  ASSERT_FALSE(no_slash.ok());
+  EXPECT_NE(no_slash.status().message().find("git.projects.sub"), std::string::npos) << no_slash.status().ToString();
+}
+
 TEST(JobSpecTest, ArtifactsFromYamlShape) {
   auto s = ParseJobSpec({{"script", "x"},
                          {"artifacts", {{"paths", {"out/"}}, {"exclude", {"out/*.tmp"}}, {"expire_in", "1 week"},

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "config/duration.h"
@@ -15,6 +17,7 @@
 #include "gitlab/failure_reason.h"
 #include "gitlab/runner_info.h"
 #include "gitlab/token.h"
+#include "job/clone_path.h"
 #include "job/job_cleanup.h"
 #include "job/script_builder.h"
 #include "job/service_specs.h"
@@ -165,6 +168,8 @@ class JobRun {
   int64_t timeout_s_ = 0;
   util::Duration timeout_{};
   std::string failure_;  // internal failure reason; "" while the job is fine
+  std::string clone_path_error_;               // GIT_CLONE_PATH refused (clone_path.h)
+  std::vector<std::string> settings_warnings_;  // runner settings that could not apply
   std::string error_line_;
   int exit_code_ = 0;
   Why cancel_ = Why::kNone;  // why the script part ended, for CI_JOB_STATUS and the final lines
@@ -197,7 +202,26 @@ JobRun::JobRun(const JobRunnerParams& p, JobChannel& channel, executor::Executor
   ctx_.runner_version = util::kVersion;
   ctx_.runner_revision = util::kRevision;
   ctx_.executable_arch = std::string("linux/") + gitlab::BuildArchitecture();
+  if (!runner_.tls_ca_file.empty()) {
+    std::ifstream ca(runner_.tls_ca_file, std::ios::binary);
+    std::ostringstream pem;
+    pem << ca.rdbuf();
+    if (ca && !pem.str().empty()) {
+      ctx_.tls_ca_pem = pem.str();
+    } else {
+      settings_warnings_.push_back("tls-ca-file \"" + runner_.tls_ca_file + "\" cannot be read: git and the helper " +
+                                   "use the system's CAs");
+    }
+  }
   vars_ = JobVariables::Build(job_, runner_, ctx_);
+  // GIT_CLONE_PATH may use the job's variables, so the default dir comes first.
+  auto dir = ResolveProjectDir(vars_, runner_, ctx_.builds_dir, ctx_.project_dir);
+  if (!dir.ok()) {
+    clone_path_error_ = dir.status().message();
+  } else if (*dir != ctx_.project_dir) {
+    ctx_.project_dir = *dir;
+    vars_ = JobVariables::Build(job_, runner_, ctx_);
+  }
 
   MaskerOptions masking;
   masking.values = vars_.MaskedValues();
@@ -282,6 +306,7 @@ void JobRun::StartTrace() {
 }
 
 void JobRun::WarnAboutJobSettings() {
+  for (const auto& w : settings_warnings_) trace_->Warning(w);
   if (runner_.debug_trace_disabled && vars_.GetBool("CI_DEBUG_TRACE", false)) {
     trace_->Warning("CI_DEBUG_TRACE: usage is disabled on this Runner");
   }
@@ -296,6 +321,12 @@ void JobRun::WarnAboutJobSettings() {
 }
 
 void JobRun::CheckPayload() {
+  if (!clone_path_error_.empty() && failure_.empty()) {
+    // A build error in gitlab-runner: the job's own settings, not the runner, are wrong.
+    failure_ = std::string(gitlab::kScriptFailure);
+    error_line_ = "Job failed: " + clone_path_error_;
+    return;
+  }
   if (job_.image && !job_.image->unsupported_docker_opts.empty() && executor_.Name() == "docker") {
     std::string opts;
     for (const auto& o : job_.image->unsupported_docker_opts) opts += (opts.empty() ? "" : " ") + o;

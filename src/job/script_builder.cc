@@ -23,6 +23,29 @@ std::string Join(const std::vector<std::string>& words) {
   return out;
 }
 
+// "scheme://host[:port]" of `url`, without credentials or path; "" when not a URL.
+std::string UrlOrigin(std::string_view url) {
+  std::string plain = StripUrlCredentials(url);
+  size_t scheme = plain.find("://");
+  if (scheme == std::string::npos) return "";
+  size_t end = plain.find_first_of("/?#", scheme + 3);
+  return plain.substr(0, end);
+}
+
+// `url` ("scheme://rest") with "gitlab-ci-token:<token>@" put before its host.
+std::string WithJobToken(std::string_view url, std::string_view token) {
+  std::string plain = StripUrlCredentials(url);
+  size_t host = plain.find("://");
+  if (host == std::string::npos) return plain;
+  host += 3;
+  return plain.substr(0, host) + "gitlab-ci-token:" + std::string(token) + "@" + plain.substr(host);
+}
+
+std::string TrimSlashes(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
 }  // namespace
 
 std::string StripUrlCredentials(std::string_view url) {
@@ -49,6 +72,71 @@ std::string ScriptBuilder::GitStrategy() const {
 }
 
 std::string ScriptBuilder::CredentialsFile() const { return vars_.TempDir() + "/git-credentials.conf"; }
+
+std::string ScriptBuilder::ServerUrl() const {
+  std::string server = TrimSlashes(vars_.GetOr("CI_SERVER_URL", ""));
+  return server.empty() ? UrlOrigin(job_.git_info.repo_url) : StripUrlCredentials(server);
+}
+
+std::string ScriptBuilder::CloneBase() const {
+  // As gitlab-runner: clone_url counts only when it is an http(s) URL.
+  std::string clone = TrimSlashes(runner_.clone_url);
+  if (clone.rfind("http", 0) == 0) return StripUrlCredentials(clone);
+  return ServerUrl();
+}
+
+std::string ScriptBuilder::RemoteUrl() const {
+  if (TrimSlashes(runner_.clone_url).rfind("http", 0) != 0) return job_.git_info.repo_url;
+  std::string project = vars_.GetOr("CI_PROJECT_PATH", "");
+  if (project.empty()) return job_.git_info.repo_url;
+  std::string url = CloneBase() + "/" + project + ".git";
+  return job_.token.empty() ? url : WithJobToken(url, job_.token);
+}
+
+std::string ScriptBuilder::GitConfigFile() const {
+  std::string conf;
+  const std::string remote = RemoteUrl();
+  const std::string plain = StripUrlCredentials(remote);
+  const std::string base = CloneBase();
+  const std::string server = ServerUrl();
+  if (!job_.token.empty() && !base.empty()) {
+    // Every repository on the GitLab host (submodules of the same instance) is fetched
+    // with the job token, as gitlab-runner's insteadOf rules do; the server's own URL is
+    // sent to clone_url when that is set.
+    conf += "[url " + GitConfigQuote(WithJobToken(base, job_.token) + "/") + "]\n";
+    conf += "\tinsteadOf = " + base + "/\n";
+    if (server != base && !server.empty()) conf += "\tinsteadOf = " + server + "/\n";
+    if (vars_.GetBool("GIT_SUBMODULE_FORCE_HTTPS", false)) {
+      // The host alone: no port, no relative URL root ("https://host:8443/gitlab").
+      std::string host = server.substr(server.find("://") + 3);
+      std::string bare_host = host.substr(0, host.find_first_of(":/"));
+      std::string ssh_host = vars_.GetOr("CI_SERVER_SHELL_SSH_HOST", "");
+      if (ssh_host.empty()) ssh_host = bare_host;
+      std::string ssh_port = vars_.GetOr("CI_SERVER_SHELL_SSH_PORT", "");
+      if (ssh_port.empty() || ssh_port == "22") {
+        conf += "\tinsteadOf = git@" + ssh_host + ":\n";
+        conf += "\tinsteadOf = ssh://git@" + ssh_host + "/\n";
+      } else {
+        conf += "\tinsteadOf = ssh://git@" + ssh_host + ":" + ssh_port + "/\n";
+      }
+    }
+  }
+  if (plain != remote) {
+    // The project itself, also when GitLab's repo URL is not under the server URL.
+    conf += "[url " + GitConfigQuote(remote) + "]\n\tinsteadOf = " + plain + "\n";
+  }
+  if (!runner_.tls_ca_file.empty() && vars_.Get("CI_SERVER_TLS_CA_FILE")) {
+    // The runner's CA for its GitLab host only: other hosts keep the system's CAs.
+    std::vector<std::string> urls = {base};
+    if (server != base) urls.push_back(server);
+    for (const auto& url : urls) {
+      if (url.empty()) continue;
+      conf += "[http " + GitConfigQuote(url + "/") + "]\n\tsslCAInfo = " + vars_.FilePath("CI_SERVER_TLS_CA_FILE") +
+              "\n";
+    }
+  }
+  return conf;
+}
 
 void ScriptBuilder::WriteExports(ShellWriter& w, const JobVariables& vars) const {
   bool made_dir = false;
@@ -91,21 +179,21 @@ void ScriptBuilder::WriteGitFetch(ShellWriter& w, const std::string& dir) const 
   }
   w.Line(init);
   w.Cd(dir);
-  const std::string plain_url = StripUrlCredentials(git.repo_url);
+  const std::string plain_url = StripUrlCredentials(RemoteUrl());
   w.Line("if git remote add origin " + ShellQuote(plain_url) + " >/dev/null 2>&1; then");
   w.Notice("Created fresh repository.");
   w.Line("else");
   w.Line("git remote set-url origin " + ShellQuote(plain_url));
   w.Line("fi");
 
-  std::string git_cmd = "git";
-  if (plain_url != git.repo_url) {
+  std::string git_cmd = GitCommand();
+  const std::string conf = GitConfigFile();
+  if (!conf.empty()) {
     const std::string cred = CredentialsFile();
     w.Line("(umask 077 && mkdir -p " + ShellQuote(vars_.TempDir()) + ")");
-    w.WriteFile(cred, "[url " + GitConfigQuote(git.repo_url) + "]\n\tinsteadOf = " + plain_url + "\n");
+    w.WriteFile(cred, conf);
     w.Line("sr_forget_credentials() { rm -f " + ShellQuote(cred) + "; }");
     w.Line("trap sr_forget_credentials EXIT");
-    git_cmd += " -c include.path=" + ShellQuote(cred);
   }
   std::vector<std::string> refspecs = git.refspecs;
   if (refspecs.empty()) refspecs = {"+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"};
@@ -121,7 +209,7 @@ void ScriptBuilder::WriteGitFetch(ShellWriter& w, const std::string& dir) const 
     w.Line("fi");
   }
   WriteCheckout(w);
-  if (plain_url != git.repo_url) w.Line("sr_forget_credentials");
+  if (!conf.empty()) w.Line("sr_forget_credentials");
 }
 
 void ScriptBuilder::WriteCheckout(ShellWriter& w) const {
@@ -136,22 +224,44 @@ void ScriptBuilder::WriteCheckout(ShellWriter& w) const {
   }
   std::string sub = vars_.GetOr("GIT_SUBMODULE_STRATEGY", "none");
   if (sub == "normal" || sub == "recursive") {
-    std::string rec = sub == "recursive" ? " --recursive" : "";
-    std::string git_cmd = "git";
-    if (StripUrlCredentials(git.repo_url) != git.repo_url) {
-      git_cmd += " -c include.path=" + ShellQuote(CredentialsFile());
-    }
-    w.Notice(sub == "recursive" ? "Updating/initializing submodules recursively..." : "Updating/initializing submodules...");
-    w.Line(git_cmd + " submodule sync" + rec);
-    std::string update = git_cmd + " submodule update --init" + rec;
-    int depth = git.depth;
-    if (auto d = vars_.Get("GIT_SUBMODULE_DEPTH"); d && !d->empty()) depth = std::atoi(d->c_str());
-    if (depth > 0) update += " --depth " + std::to_string(depth);
-    update += Join(SplitWords(vars_.GetOr("GIT_SUBMODULE_UPDATE_FLAGS", "")));
-    w.Line(update);
-  } else {
+    WriteSubmodules(w, sub == "recursive");
+  } else if (sub == "none" || sub.empty()) {
     w.Notice("Skipping Git submodules setup");
+  } else {
+    // As gitlab-runner: a typo fails the job rather than silently skipping submodules.
+    w.Line("printf '%s\\n' " + ShellQuote("ERROR: unknown GIT_SUBMODULE_STRATEGY \"" + sub +
+                                           "\" (none, normal or recursive)") + " >&2");
+    w.Line("exit 1");
   }
+}
+
+void ScriptBuilder::WriteSubmodules(ShellWriter& w, bool recursive) const {
+  const std::string rec = recursive ? " --recursive" : "";
+  const std::string git_cmd = GitCommand();
+  int depth = job_.git_info.depth;
+  if (auto d = vars_.Get("GIT_SUBMODULE_DEPTH"); d && !d->empty()) depth = std::atoi(d->c_str());
+  std::string notice = recursive ? "Updating/initializing submodules recursively" : "Updating/initializing submodules";
+  if (depth > 0) notice += " with git depth set to " + std::to_string(depth);
+  w.Notice(notice + "...");
+  // GIT_SUBMODULE_PATHS are pathspecs (":(exclude)lib" too) limiting every command.
+  std::string paths;
+  if (auto p = SplitWords(vars_.GetOr("GIT_SUBMODULE_PATHS", "")); !p.empty()) paths = " --" + Join(p);
+  w.Line(git_cmd + " submodule init" + paths);
+  w.Line(git_cmd + " submodule sync" + rec + paths);
+  std::string update = git_cmd + " submodule update --init" + rec;
+  if (depth > 0) update += " --depth " + std::to_string(depth);
+  update += Join(SplitWords(vars_.GetOr("GIT_SUBMODULE_UPDATE_FLAGS", "")));
+  w.Line(update + paths);
+  // A reused checkout keeps no stray files in its submodules either.
+  std::string foreach = git_cmd + " submodule foreach" + rec;
+  std::string clean = vars_.GetOr("GIT_CLEAN_FLAGS", "-ffdx");
+  if (clean != "none") w.Line(foreach + " " + ShellQuote("git clean" + Join(SplitWords(clean))));
+  w.Line(foreach + " " + ShellQuote("git reset --hard -q"));
+}
+
+std::string ScriptBuilder::GitCommand() const {
+  if (GitConfigFile().empty()) return "git";
+  return "git -c include.path=" + ShellQuote(CredentialsFile());
 }
 
 bool ScriptBuilder::GetSourcesNeedsGit() const {
@@ -168,8 +278,21 @@ bool ScriptBuilder::DebugTrace() const {
   return !runner_.debug_trace_disabled && vars_.GetBool("CI_DEBUG_TRACE", false);
 }
 
-std::string ScriptBuilder::GetSources() const {
+bool ScriptBuilder::UmaskZero() const {
+  return runner_.executor.rfind("docker", 0) == 0 && !vars_.GetBool("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", false);
+}
+
+ShellWriter ScriptBuilder::Writer(bool helper_stage) const {
   ShellWriter w(shell_, DebugTrace());
+  // gitlab-runner's docker default, in the helper's stages only (its gitlab-runner-build
+  // sets it): what the root helper writes stays writable for a job image that runs as
+  // another user; the job's own scripts keep the image's umask.
+  if (helper_stage && UmaskZero()) w.Line("umask 0000");
+  return w;
+}
+
+std::string ScriptBuilder::GetSources() const {
+  ShellWriter w = Writer(true);
   WriteExports(w, vars_);
   w.Export("GIT_TERMINAL_PROMPT", "0");
   w.Export("GCM_INTERACTIVE", "Never");
@@ -199,7 +322,7 @@ std::string ScriptBuilder::GetSources() const {
 }
 
 std::string ScriptBuilder::Step(const gitlab::Step& step) const {
-  ShellWriter w(shell_, DebugTrace());
+  ShellWriter w = Writer(false);
   WriteExports(w, vars_);
   w.Cd(ProjectDir());
   if (!runner_.pre_build_script.empty()) w.Command(runner_.pre_build_script);
@@ -211,7 +334,7 @@ std::string ScriptBuilder::Step(const gitlab::Step& step) const {
 std::string ScriptBuilder::AfterScript(const gitlab::Step& step, std::string_view job_status) const {
   JobVariables vars = vars_;
   vars.Set("CI_JOB_STATUS", std::string(job_status));
-  ShellWriter w(shell_, DebugTrace());
+  ShellWriter w = Writer(false);
   WriteExports(w, vars);
   w.Cd(ProjectDir());
   for (const auto& line : step.script) w.Command(line);
@@ -219,7 +342,7 @@ std::string ScriptBuilder::AfterScript(const gitlab::Step& step, std::string_vie
 }
 
 std::string ScriptBuilder::Transfer(const std::function<void(ShellWriter&)>& body) const {
-  ShellWriter w(shell_, DebugTrace());
+  ShellWriter w = Writer(true);
   WriteExports(w, vars_);
   w.Cd(ProjectDir());
   body(w);

@@ -7,8 +7,9 @@
 // command as "$ <command>" in bold green before running it.
 //
 // The job token stays out of the repository: the remote is stored without credentials
-// and fetches read an `url.<with credentials>.insteadOf <without>` rule from a file in
-// RUNNER_TEMP_PROJECT_DIR (outside the project dir), which is removed when the script
+// and fetches read `url.<with credentials>.insteadOf <without>` rules, for every
+// repository on the GitLab host (private submodules of the same instance), from a file
+// in RUNNER_TEMP_PROJECT_DIR (outside the project dir), which is removed when the script
 // ends, also on failure.
 //
 // Thread safety: const methods only; the referenced objects must outlive the builder.
@@ -18,11 +19,11 @@
 
 #include "config/config.h"
 #include "gitlab/job_payload.h"
+#include "job/shell_writer.h"
 #include "job/variables.h"
 
 namespace job {
 
-class ShellWriter;
 
 // `url` without "user[:password]@" in its authority ("https://host/p.git").
 std::string StripUrlCredentials(std::string_view url);
@@ -38,7 +39,9 @@ class ScriptBuilder {
   // none, empty; default fetch when allow_git_fetch, else clone), fetch with
   // git_info.refspecs/depth and GIT_FETCH_EXTRA_FLAGS (default "--prune --quiet"),
   // GIT_CHECKOUT (default true), GIT_CLEAN_FLAGS (default -ffdx; "none" skips),
-  // GIT_SUBMODULE_STRATEGY (none, normal, recursive), then job and config
+  // GIT_SUBMODULE_STRATEGY (none, normal, recursive; another value fails the stage) with
+  // GIT_SUBMODULE_PATHS, GIT_SUBMODULE_DEPTH (default: the fetch depth),
+  // GIT_SUBMODULE_UPDATE_FLAGS and GIT_SUBMODULE_FORCE_HTTPS, then job and config
   // post_get_sources hooks.
   std::string GetSources() const;
   // Whether GetSources needs the helper environment: git for clone/fetch, or hooks an
@@ -62,6 +65,15 @@ class ScriptBuilder {
   // runs with shell tracing (the trace's masking still hides masked values).
   bool DebugTrace() const;
 
+  // Docker executors (docker, docker+machine, docker-autoscaler) unless
+  // FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR: get_sources and the cache and artifacts stages
+  // run under `umask 0000`, as gitlab-runner's helper does; job scripts do not.
+  bool UmaskZero() const;
+
+  // The URL git fetches the project from: GitLab's repo URL, or with [[runners]] clone_url
+  // "<clone_url>/<CI_PROJECT_PATH>.git" (job token as user, as gitlab-runner builds it).
+  std::string RemoteUrl() const;
+
   // The project dir and the effective GIT_STRATEGY, for the runner's messages.
   std::string ProjectDir() const;
   std::string GitStrategy() const;
@@ -70,6 +82,21 @@ class ScriptBuilder {
   void WriteExports(ShellWriter& w, const JobVariables& vars) const;
   void WriteGitFetch(ShellWriter& w, const std::string& dir) const;
   void WriteCheckout(ShellWriter& w) const;
+  void WriteSubmodules(ShellWriter& w, bool recursive) const;
+  // The preamble; `helper_stage` (get_sources, cache, artifacts) adds umask 0000 when
+  // UmaskZero().
+  ShellWriter Writer(bool helper_stage) const;
+  // CI_SERVER_URL without credentials ("https://host[:port][/root]").
+  std::string ServerUrl() const;
+  // clone_url when it is an http(s) URL, else ServerUrl().
+  std::string CloneBase() const;
+  // The git config included by get_sources' git commands: insteadOf rules giving the job
+  // token to every repository under CloneBase() (and the server URL, and with
+  // GIT_SUBMODULE_FORCE_HTTPS its SSH forms), and tls-ca-file as http.<base>.sslCAInfo.
+  // "" when there is nothing to add.
+  std::string GitConfigFile() const;
+  // "git", or "git -c include.path=<credentials file>" when GitConfigFile() is not empty.
+  std::string GitCommand() const;
   void WriteHook(ShellWriter& w, std::string_view name) const;
   std::string CredentialsFile() const;
 

@@ -32,7 +32,7 @@ JobVariables JobVariables::Build(const gitlab::JobPayload& job, const config::Ru
   // Feature flags this runner knows, with their defaults, overridden by config.toml.
   std::vector<std::pair<std::string, bool>> flags = {
       {"FF_MASK_ALL_DEFAULT_TOKENS", true}, {"FF_SCRIPT_SECTIONS", false}, {"FF_TIMESTAMPS", false},
-      {"FF_NETWORK_PER_BUILD", false}};
+      {"FF_NETWORK_PER_BUILD", false}, {"FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", false}};
   for (auto& [name, value] : flags) {
     auto it = runner.feature_flags.find(name);
     if (it != runner.feature_flags.end()) value = it->second;
@@ -44,6 +44,12 @@ JobVariables JobVariables::Build(const gitlab::JobPayload& job, const config::Ru
     size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) continue;
     Add(out, kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (!ctx.tls_ca_pem.empty()) {
+    Variable ca{"CI_SERVER_TLS_CA_FILE", ctx.tls_ca_pem, true};
+    ca.file = true;
+    ca.raw = true;
+    out.push_back(std::move(ca));
   }
   Add(out, "CI_BUILDS_DIR", ctx.builds_dir);
   Add(out, "CI_PROJECT_DIR", ctx.project_dir);

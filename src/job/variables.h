@@ -33,6 +33,9 @@ struct RunnerContext {
   std::string runner_version;    // CI_RUNNER_VERSION
   std::string runner_revision;   // CI_RUNNER_REVISION
   std::string executable_arch;   // CI_RUNNER_EXECUTABLE_ARCH, e.g. "linux/amd64"
+  // The content of [[runners]] tls-ca-file ("" = none): the file variable
+  // CI_SERVER_TLS_CA_FILE, which git (http.<server>.sslCAInfo) and the helper trust.
+  std::string tls_ca_pem;
 };
 
 // gitlab-runner's default timeout when runner_info.timeout is 0.

@@ -79,6 +79,30 @@ TEST_F(RunDockerTest, ExitCodeAndAfterScript) {
   EXPECT_EQ(ContainersLeftAfterJob(), 0);
 }
 
+// gitlab-runner's docker default, umask 0000 in the helper's stages: a job image running as
+// another user than the helper can write the project dir; the job's own files keep its
+// umask; FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR turns it off.
+TEST_F(RunDockerTest, NonRootJobWritesTheSourcesUnderUmaskZero) {
+  auto spec = RunnerHarness::Spec({"ls -ld . && touch by-root && ls -l by-root",
+                                   "su -s /bin/sh nobody -c 'touch by-nobody' && echo nobody-wrote"});
+  spec.variables.push_back({"GIT_STRATEGY", "empty", true, false, false, false});
+  spec.image = nlohmann::json{{"name", "alpine:latest"}};
+  auto job = h_->Wait(h_->Enqueue(spec), 120);
+  EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("drwxrwxrwx"), std::string::npos) << job.trace;  // made by get_sources
+  EXPECT_NE(job.trace.find("-rw-r--r--"), std::string::npos) << job.trace;  // the job's umask
+  EXPECT_NE(job.trace.find("\nnobody-wrote"), std::string::npos) << job.trace;
+
+  spec.variables.push_back({"FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", "true", true, false, false, false});
+  auto off = h_->Wait(h_->Enqueue(spec), 120);
+  EXPECT_EQ(off.state, JobState::kFailed) << off.trace;
+  EXPECT_NE(off.trace.find("drwxr-xr-x"), std::string::npos) << off.trace;
+  EXPECT_NE(off.trace.find("Permission denied"), std::string::npos) << off.trace;
+  EXPECT_NE(off.trace.find("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR = true drops umask 0000"), std::string::npos)
+      << off.trace;
+  EXPECT_EQ(ContainersLeftAfterJob(), 0);
+}
+
 TEST_F(RunDockerTest, MissingImageIsASystemFailure) {
   auto spec = RunnerHarness::Spec({"true"});
   spec.image = nlohmann::json{{"name", "spotrunner-no-such-image:never"}};
