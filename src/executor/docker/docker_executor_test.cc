@@ -191,6 +191,26 @@ TEST_F(DockerExecutorTest, ProjectVolumesOutliveTheJob) {
   EXPECT_EQ(run("cat /cache/f; test ! -e /builds/f && echo fresh\n"), "one\nfresh\n");
 }
 
+// The job's `image: docker: user:` runs its scripts; the runner's `user` wins over it.
+TEST_F(DockerExecutorTest, ImageUserRunsTheJobScripts) {
+  req_.image.user = "nobody";
+  auto ex = Make();
+  ASSERT_OK(ex->Prepare(req_, out_, cancel_));
+  RecordingSink o;
+  auto code = ex->Run(RunRequest{"step_script", true, "id -un\n"}, o, cancel_);
+  ASSERT_OK(code);
+  EXPECT_EQ(o.text(), "nobody\n");
+  ex->Cleanup();
+  cfg_.docker.user = "1234";
+  req_.job_id += 1;
+  auto ex2 = Make();
+  ASSERT_OK(ex2->Prepare(req_, out_, cancel_));
+  RecordingSink o2;
+  code = ex2->Run(RunRequest{"step_script", true, "id -u\n"}, o2, cancel_);
+  ASSERT_OK(code);
+  EXPECT_EQ(o2.text(), "1234\n");
+}
+
 TEST(CacheVolumeNameTest, IsGitlabRunnersName) {
   EXPECT_EQ(CacheVolumeName("a1b2c3d4", 42, 3, "/cache"),
             "runner-a1b2c3d4-project-42-concurrent-3-cache-3c3f060a0374fc8bc39395164f415a70");
