@@ -46,6 +46,13 @@ struct ServiceSpec {
   bool from_config = false;  // [[runners.docker.services]]: exempt from allowed_services
 };
 
+// A DOCKER_AUTH_CONFIG value and where it came from ("job variable", "[[runners]]
+// environment", "manager environment"), named in errors about it.
+struct DockerAuthSource {
+  std::string source;
+  std::string json;
+};
+
 struct PrepareRequest {
   int64_t job_id = 0;
   int64_t project_id = 0;
@@ -55,6 +62,9 @@ struct PrepareRequest {
   ImageSpec image;
   // Registry credentials (type "registry") for image pulls: url -> (user, password).
   std::map<std::string, std::pair<std::string, std::string>> registry_auth;
+  // DOCKER_AUTH_CONFIG, the first found of the job's variable and the runner's environment
+  // (empty: none); they come before ~/.docker/config.json and registry_auth.
+  std::vector<DockerAuthSource> docker_auth;
   // Config services first, then the job's (executors without services ignore them).
   std::vector<ServiceSpec> services;
   bool network_per_build = false;  // FF_NETWORK_PER_BUILD: a job network even without services

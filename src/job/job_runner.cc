@@ -18,6 +18,7 @@
 #include "gitlab/runner_info.h"
 #include "gitlab/token.h"
 #include "job/clone_path.h"
+#include "job/docker_auth_source.h"
 #include "job/job_cleanup.h"
 #include "job/script_builder.h"
 #include "job/service_specs.h"
@@ -393,6 +394,7 @@ void JobRun::Prepare() {
     for (const auto& c : job_.credentials) {
       if (c.type == "registry") req.registry_auth[c.url] = {c.username, c.password};
     }
+    if (auto auth = DockerAuthConfigSource(job_, runner_)) req.docker_auth.push_back(*auth);
     req.services = ServiceSpecs(job_, runner_, vars_);
     req.network_per_build = vars_.GetBool("FF_NETWORK_PER_BUILD", false);
     req.keep_builds = helper_scripts_ && helper_scripts_->GitStrategy() == "fetch";

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "executor/docker/abort_handle.h"
 #include "executor/docker/allow_list.h"
 #include "executor/docker/cache_volume.h"
@@ -48,6 +50,15 @@ DockerExecutor::DockerExecutor(const config::RunnerConfig& cfg, std::unique_ptr<
 
 DockerExecutor::~DockerExecutor() { Cleanup(); }
 
+util::Result<std::string> DockerExecutor::PullAuth(const std::string& image) const {
+  auto ref = ParseImageRef(image);
+  if (!ref.ok() || !credentials_) return std::string();  // a bad name fails in EnsureImage
+  auto cred = credentials_->For(ref->registry);
+  if (!cred.ok()) return cred.status();
+  if (!*cred) return std::string();
+  return RegistryAuthHeader((*cred)->first, (*cred)->second, ref->registry);
+}
+
 std::string DockerExecutor::BuildsRoot() const { return cfg_.builds_dir.empty() ? "/builds" : cfg_.builds_dir; }
 
 util::Status DockerExecutor::Prepare(const PrepareRequest& req, OutputSink& out, const util::CancelToken& cancel) {
@@ -74,12 +85,15 @@ util::Status DockerExecutor::Prepare(const PrepareRequest& req, OutputSink& out,
   AbortHandle abort;
   CancelWatcher watcher(cancel, [&abort] { abort.Abort(); });
 
+  auto credentials = RegistryCredentials::Load(req.docker_auth, RegistryCredentials::DefaultHomeConfig(getenv("HOME")),
+                                               req.registry_auth);
+  if (!credentials.ok()) return credentials.status();
+  credentials_ = std::move(*credentials);
+
   ImagePullRequest pull{image, *policies, "", req.image.platform};
-  if (auto ref = ParseImageRef(image); ref.ok()) {
-    if (auto cred = FindCredentials(req.registry_auth, ref->registry)) {
-      pull.registry_auth = RegistryAuthHeader(cred->first, cred->second, ref->registry);
-    }
-  }
+  auto auth = PullAuth(image);
+  if (!auth.ok()) return auth.status().WithContext("failed to pull image \"" + image + "\"");
+  pull.registry_auth = *auth;
   auto job_image = EnsureImage(engine_, pull, out, &abort);
   if (cancel.cancelled()) return CancelledStatus(cancel);
   if (!job_image.ok()) return job_image.status();
@@ -90,7 +104,10 @@ util::Status DockerExecutor::Prepare(const PrepareRequest& req, OutputSink& out,
    public:
     void Write(std::string_view) override {}
   } quiet;
-  auto helper_image = EnsureImage(engine_, ImagePullRequest{helper, {PullPolicy::kIfNotPresent}, "", ""}, quiet, &abort);
+  auto helper_auth = PullAuth(helper);
+  if (!helper_auth.ok()) return helper_auth.status().WithContext("helper image \"" + helper + "\"");
+  auto helper_image =
+      EnsureImage(engine_, ImagePullRequest{helper, {PullPolicy::kIfNotPresent}, *helper_auth, ""}, quiet, &abort);
   if (cancel.cancelled()) return CancelledStatus(cancel);
   if (!helper_image.ok()) return helper_image.status().WithContext("helper image");
   helper_image_ = *helper_image;

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "config/config.h"
 #include "executor/docker/abort_handle.h"
 #include "executor/docker/engine_client.h"
+#include "executor/docker/registry_credentials.h"
 #include "executor/docker/stage_session.h"
 #include "executor/executor.h"
 #include "util/byte_stream.h"
@@ -80,6 +82,9 @@ class DockerExecutor final : public Executor {
   // "spotrunner-<short token>-<job id>-<instance>": names this executor's objects.
   std::string BaseName() const;
   util::Status CreateVolumes();
+  // The X-Registry-Auth value for pulling `image` ("" = none) from registry_credentials.h;
+  // an error names the credential source or helper that failed.
+  util::Result<std::string> PullAuth(const std::string& image) const;
   // services.cc
   util::Status CheckAllowLists(OutputSink& out);
   util::Status CreateNetwork();
@@ -103,6 +108,7 @@ class DockerExecutor final : public Executor {
   std::unique_ptr<util::StreamDialer> dialer_;
   EngineClient engine_;
   PrepareRequest prep_;
+  std::optional<RegistryCredentials> credentials_;  // loaded by Prepare
   bool prepared_ = false;
   std::string shell_ = "sh";
   std::string instance_;   // random, names this executor's containers and volumes

@@ -3,8 +3,6 @@
 #include <nlohmann/json.hpp>
 
 namespace executor::docker {
-namespace {
-
 std::string NormalizeRegistry(std::string url) {
   for (const char* scheme : {"https://", "http://"}) {
     if (url.rfind(scheme, 0) == 0) url = url.substr(std::string(scheme).size());
@@ -15,8 +13,6 @@ std::string NormalizeRegistry(std::string url) {
   }
   return url;
 }
-
-}  // namespace
 
 std::string ImageRef::Canonical() const {
   if (!digest.empty()) return repository + "@" + digest;

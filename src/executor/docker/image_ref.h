@@ -25,6 +25,11 @@ struct ImageRef {
 // kInvalidArgument for an empty name or one with spaces or an empty component.
 util::Result<ImageRef> ParseImageRef(const std::string& name);
 
+// The registry host a URL or key names: scheme and path stripped, host:port kept, Docker
+// Hub's aliases (index.docker.io, registry-1.docker.io, https://index.docker.io/v1/) as
+// "docker.io".
+std::string NormalizeRegistry(std::string url);
+
 // The credentials (user, password) among `auth` (registry URL -> (user, password), URLs as
 // GitLab sends them, with or without scheme) that apply to `registry`; Docker Hub answers
 // to any of its known host names.

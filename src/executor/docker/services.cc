@@ -129,12 +129,9 @@ util::Status DockerExecutor::StartServices(OutputSink& out, const util::CancelTo
     out.Write("Starting service " + meta.service + (digest ? "" : ":") + meta.version + "...\n");
     auto policies = ResolvePullPolicies(d, svc.pull_policy);
     if (!policies.ok()) return policies.status().WithContext("failed to pull image \"" + svc.name + "\"");
-    ImagePullRequest pull{meta.image_name, *policies, "", svc.platform};
-    if (auto ref = ParseImageRef(meta.image_name); ref.ok()) {
-      if (auto cred = FindCredentials(prep_.registry_auth, ref->registry)) {
-        pull.registry_auth = RegistryAuthHeader(cred->first, cred->second, ref->registry);
-      }
-    }
+    auto auth = PullAuth(meta.image_name);
+    if (!auth.ok()) return auth.status().WithContext("failed to pull image \"" + svc.name + "\"");
+    ImagePullRequest pull{meta.image_name, *policies, *auth, svc.platform};
     auto image = EnsureImage(engine_, pull, out, abort);
     if (cancel.cancelled()) return util::Status::Cancelled("job cancelled");
     if (!image.ok()) return image.status();
