@@ -98,9 +98,21 @@ util::Result<std::optional<std::pair<std::string, std::string>>> RunCredentialHe
     if (got <= 0) break;
     if (out.size() < (1 << 20)) out.append(buf, size_t(got));
   }
-  if (timed_out) ::kill(-pid, SIGKILL);
+  // A helper that closed stdout may still linger: the bound holds for its exit too.
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (!timed_out) {
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      timed_out = true;
+      break;
+    }
+    ::usleep(10 * 1000);
+  }
+  if (timed_out) {
+    ::kill(-pid, SIGKILL);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   if (timed_out) {
     return util::Status::DeadlineExceeded(what + ": no answer within " + std::to_string(timeout.count()) +

@@ -145,6 +145,15 @@ TEST_F(CredentialsTest, HangingHelperIsKilledAtTheBound) {
             "killed");
 }
 
+TEST_F(CredentialsTest, HelperThatClosesStdoutAndLingersIsKilledAtTheBound) {
+  Helper("linger", "exec >/dev/null; sleep 60");
+  auto start = std::chrono::steady_clock::now();
+  auto cred = RunCredentialHelper("linger", "registry.example.com", std::chrono::milliseconds(300));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  ASSERT_FALSE(cred.ok());
+  EXPECT_EQ(cred.status().code(), util::Status::Code::kDeadlineExceeded);
+}
+
 TEST_F(CredentialsTest, FailingOrGarbledHelperIsAnErrorWithoutItsOutput) {
   Helper("fail", "echo 'leaked-secret'; exit 3");
   auto cred = RunCredentialHelper("fail", "registry.example.com");
