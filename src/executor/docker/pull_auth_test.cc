@@ -146,6 +146,18 @@ TEST_F(PullAuthTest, ServicePullCarriesHelperCredentialsFromTheHomeConfig) {
       << head;
 }
 
+TEST_F(PullAuthTest, NamedHelperImagePullCarriesCredentials) {
+  req_.image.name = "alpine:latest";
+  cfg_.docker.helper_image = std::string(kRegistry) + "/spotrunner/helper:1";
+  req_.docker_auth = {{"[[runners]] environment", R"({"auths": {"127.0.0.1:9": {"username": "h", "password": "p"}}})"}};
+  util::Status s = Prepare();
+  ASSERT_FALSE(s.ok());
+  std::string head = PullHead("127.0.0.1%3A9") + PullHead(std::string(kRegistry));
+  ASSERT_NE(head, "") << "no pull was sent: " << s.message();
+  EXPECT_NE(head.find("X-Registry-Auth: " + RegistryAuthHeader("h", "p", kRegistry) + "\r\n"), std::string::npos)
+      << head;
+}
+
 TEST_F(PullAuthTest, BrokenConfigFailsBeforeAnyPull) {
   req_.image.name = std::string(kRegistry) + "/spotrunner/private:1";
   req_.docker_auth = {{"job variable", "{not json"}};
