@@ -1,7 +1,6 @@
 // `register` then `run` with the docker executor against a real Docker Engine (started by
 // scripts/services.sh with the project's images). Containers use no network.
 #include <chrono>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
@@ -13,29 +12,26 @@ namespace {
 
 using coordinator::JobState;
 
-// Counts containers carrying our label, through the daemon's own socket.
-int ManagedContainers() {
-  std::unique_ptr<FILE, int (*)(FILE*)> p(
-      popen("curl -fsS --unix-socket /var/run/docker.sock "
-            "'http://localhost/containers/json?all=1&filters=%7B%22label%22%3A%5B%22com.spotrunner.managed%22%5D%7D'",
-            "r"),
-      pclose);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
-  int count = 0;
-  for (size_t i = out.find("\"Id\""); i != std::string::npos; i = out.find("\"Id\"", i + 1)) ++count;
-  return count;
+// Names of the containers of the runner with `short_token`, through the daemon's own socket.
+// Only this runner's: other tests' leftovers on the shared Engine are not this test's subject.
+std::string ContainersOf(const std::string& short_token) {
+  auto dialer = executor::docker::DialerForHost(executor::docker::EffectiveDockerHost(""));
+  if (!dialer.ok()) return "(no engine: " + dialer.status().ToString() + ")";
+  executor::docker::EngineClient engine(**dialer);
+  auto listed = engine.ListContainers({std::string(executor::docker::labels::kShortToken) + "=" + short_token});
+  if (!listed.ok()) return "(list failed: " + listed.status().ToString() + ")";
+  std::string names;
+  for (const auto& c : *listed) names += (c.names.empty() ? c.id : c.names[0]) + " ";
+  return names;
 }
 
 // The executor removes a job's containers right after the job's final state was sent:
-// what is left once that is done, within `seconds`.
-int ContainersLeftAfterJob(int seconds = 30) {
-  int left = ManagedContainers();
-  for (int i = 0; left > 0 && i < seconds * 10; ++i) {
+// the names of those still there after `seconds`.
+std::string ContainersLeftAfterJob(const std::string& short_token, int seconds = 30) {
+  std::string left = ContainersOf(short_token);
+  for (int i = 0; !left.empty() && i < seconds * 10; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    left = ManagedContainers();
+    left = ContainersOf(short_token);
   }
   return left;
 }
@@ -52,9 +48,13 @@ class RunDockerTest : public ::testing::Test {
     FILE* f = std::fopen(h_->config_path().c_str(), "w");
     std::fputs(text.c_str(), f);
     std::fclose(f);
+    auto loaded = config::LoadConfigFile(h_->config_path());
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    short_token_ = gitlab::ShortToken(loaded->config.runners.at(0).token);
     h_->StartManager();
   }
   std::unique_ptr<RunnerHarness> h_;
+  std::string short_token_;
 };
 
 TEST_F(RunDockerTest, JobRunsInTheImageAndLeavesNothing) {
@@ -65,7 +65,7 @@ TEST_F(RunDockerTest, JobRunsInTheImageAndLeavesNothing) {
   EXPECT_NE(job.trace.find("in-container NAME="), std::string::npos) << job.trace;
   EXPECT_NE(job.trace.find("pwd=/builds/"), std::string::npos) << job.trace;
   EXPECT_TRUE(job.checksum_ok.value_or(false));
-  EXPECT_EQ(ContainersLeftAfterJob(), 0);
+  EXPECT_EQ(ContainersLeftAfterJob(short_token_), "");
 }
 
 TEST_F(RunDockerTest, ExitCodeAndAfterScript) {
@@ -76,7 +76,7 @@ TEST_F(RunDockerTest, ExitCodeAndAfterScript) {
   EXPECT_EQ(job.failure_reason, "script_failure");
   EXPECT_EQ(job.exit_code.value_or(0), 7);
   EXPECT_NE(job.trace.find("after=failed"), std::string::npos) << job.trace;
-  EXPECT_EQ(ContainersLeftAfterJob(), 0);
+  EXPECT_EQ(ContainersLeftAfterJob(short_token_), "");
 }
 
 // gitlab-runner's docker default, umask 0000 in the helper's stages: a job image running as
@@ -100,7 +100,7 @@ TEST_F(RunDockerTest, NonRootJobWritesTheSourcesUnderUmaskZero) {
   EXPECT_NE(off.trace.find("Permission denied"), std::string::npos) << off.trace;
   EXPECT_NE(off.trace.find("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR = true drops umask 0000"), std::string::npos)
       << off.trace;
-  EXPECT_EQ(ContainersLeftAfterJob(), 0);
+  EXPECT_EQ(ContainersLeftAfterJob(short_token_), "");
 }
 
 TEST_F(RunDockerTest, MissingImageIsASystemFailure) {
@@ -110,7 +110,7 @@ TEST_F(RunDockerTest, MissingImageIsASystemFailure) {
   EXPECT_EQ(job.state, JobState::kFailed) << job.trace;
   EXPECT_EQ(job.failure_reason, "runner_system_failure") << job.trace;
   EXPECT_NE(job.trace.find("ERROR: Job failed (system failure)"), std::string::npos) << job.trace;
-  EXPECT_EQ(ContainersLeftAfterJob(), 0);
+  EXPECT_EQ(ContainersLeftAfterJob(short_token_), "");
 }
 
 }  // namespace
