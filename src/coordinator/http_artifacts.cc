@@ -2,6 +2,7 @@
 // and the admin view of stored artifacts: GET /admin/jobs/:id/artifacts (list) and
 // GET /admin/jobs/:id/artifacts/:index (bytes). Bodies are streamed to and from disk.
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "coordinator/http_util.h"
@@ -12,26 +13,6 @@ namespace {
 
 std::string TokenOf(const httplib::Request& r) {
   return r.has_header("JOB-TOKEN") ? r.get_header_value("JOB-TOKEN") : r.get_param_value("token");
-}
-
-// Streams `path` (`size` bytes) as the response body.
-void SendFile(httplib::Response& res, const std::filesystem::path& path, int64_t size) {
-  auto file = std::shared_ptr<FILE>(std::fopen(path.c_str(), "rb"), [](FILE* f) {
-    if (f) std::fclose(f);
-  });
-  if (!file) {
-    res.status = 500;
-    return;
-  }
-  res.set_content_provider(static_cast<size_t>(size), "application/octet-stream",
-                           [file](size_t offset, size_t length, httplib::DataSink& sink) {
-                             std::vector<char> buf(std::min<size_t>(length, 1 << 20));
-                             std::fseek(file.get(), static_cast<long>(offset), SEEK_SET);
-                             size_t n = std::fread(buf.data(), 1, buf.size(), file.get());
-                             if (n == 0) return false;
-                             sink.write(buf.data(), n);
-                             return true;
-                           });
 }
 
 bool AdminAuthorized(const Coordinator& c, const httplib::Request& req) {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <memory>
+#include <vector>
 #include <random>
 
 #include "coordinator/request_log.h"
@@ -77,7 +80,69 @@ bool ApplyFault(Coordinator& c, const Fault& f, httplib::Response& res) {
   return false;
 }
 
+std::string Base64Decode(const std::string& in) {
+  auto val = [](char ch) -> int {
+    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+    if (ch == '+') return 62;
+    if (ch == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  int buf = 0, bits = 0;
+  for (char ch : in) {
+    int v = val(ch);
+    if (v < 0) continue;
+    buf = (buf << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buf >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+void SendFile(httplib::Response& res, const std::filesystem::path& path, int64_t size) {
+  auto file = std::shared_ptr<FILE>(std::fopen(path.c_str(), "rb"), [](FILE* f) {
+    if (f) std::fclose(f);
+  });
+  if (!file) {
+    res.status = 500;
+    return;
+  }
+  res.set_content_provider(static_cast<size_t>(size), "application/octet-stream",
+                           [file](size_t offset, size_t length, httplib::DataSink& sink) {
+                             std::vector<char> buf(std::min<size_t>(length, 1 << 20));
+                             std::fseek(file.get(), static_cast<long>(offset), SEEK_SET);
+                             size_t n = std::fread(buf.data(), 1, buf.size(), file.get());
+                             if (n == 0) return false;
+                             sink.write(buf.data(), n);
+                             return true;
+                           });
+}
+
+std::optional<std::pair<std::string, std::string>> BasicCredentials(const httplib::Request& req) {
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.rfind("Basic ", 0) != 0) return std::nullopt;
+  const std::string creds = Base64Decode(auth.substr(6));
+  const auto colon = creds.find(':');
+  return std::make_pair(creds.substr(0, colon), colon == std::string::npos ? "" : creds.substr(colon + 1));
+}
+
+ApiResponse BasicAuthChallenge() {
+  ApiResponse a = ApiResponse::Text(401, "HTTP Basic: Access denied\n");
+  a.SetHeader("WWW-Authenticate", "Basic realm=\"GitLab\"");
+  return a;
+}
+
+bool JobTokenAuthorized(const Coordinator& c, const httplib::Request& req, const std::string& project_path) {
+  auto creds = BasicCredentials(req);
+  return creds && creds->first == "gitlab-ci-token" && c.JobTokenCanRead(project_path, creds->second);
+}
 
 std::string MediaType(const httplib::Request& req) {
   std::string ct = req.get_header_value("Content-Type");

@@ -1,8 +1,12 @@
 #pragma once
 // Helpers shared by the http_*.cc route files: parameter parsing, fault injection,
 // request logging and copying an ApiResponse onto an httplib::Response.
+#include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -29,5 +33,21 @@ util::Result<nlohmann::json> Params(const httplib::Request& req);
 std::string MediaType(const httplib::Request& req);
 
 void Write(const ApiResponse& a, httplib::Response& res);
+
+// Streams `path` (`size` bytes) as the body of `res`, application/octet-stream (the
+// handler then answers an ApiResponse without content type, which Write leaves alone).
+void SendFile(httplib::Response& res, const std::filesystem::path& path, int64_t size);
+
+// The HTTP basic credentials {user, password} of `req`; nullopt without a Basic
+// Authorization header.
+std::optional<std::pair<std::string, std::string>> BasicCredentials(const httplib::Request& req);
+
+// What GitLab's git HTTP front end answers missing or wrong credentials (git and LFS):
+// 401 "HTTP Basic: Access denied" with `WWW-Authenticate: Basic realm="GitLab"`.
+ApiResponse BasicAuthChallenge();
+
+// Whether `req` carries gitlab-ci-token:<token> of a running job that may read
+// `project_path` (Coordinator::JobTokenCanRead).
+bool JobTokenAuthorized(const Coordinator& c, const httplib::Request& req, const std::string& project_path);
 
 }  // namespace coordinator::http
