@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -99,6 +100,23 @@ class Coordinator {
   // Checks a job token for clone access to `project_path` (gitlab-ci-token:<token>): the
   // job's own project and its spec's git.projects, while the job runs.
   bool JobTokenCanRead(const std::string& project_path, const std::string& token) const;
+
+  // ---- Git LFS (coordinator_lfs.cc; HTTP in http_lfs.cc), as GitLab's LFS API answers a
+  // job token that may read `project_path` (the HTTP layer checked that).
+  // POST <project>.git/info/lfs/objects/batch. `request`: the body when it was JSON
+  // (application/vnd.git-lfs+json or application/json), else null. `authorization`: the
+  // request's Authorization header, which GitLab hands back for the downloads.
+  // operation download: 200 {"objects": [...]}, each object as sent plus a download action
+  // (href <base_url>/<project>.git/gitlab-lfs/objects/<oid>) when stored, else an error
+  // 404; no objects: 404. upload (a job token cannot push) or another operation: 403.
+  ApiResponse LfsBatch(const std::string& project_path, const nlohmann::json& request,
+                       const std::string& authorization) const;
+  // GET <project>.git/gitlab-lfs/objects/<oid>: nullopt = 404 (LfsNotFound()).
+  std::optional<std::filesystem::path> LfsObjectFile(const std::string& project_path, const std::string& oid) const;
+  // GitLab's LFS errors (application/vnd.git-lfs+json): 404 "Not found." and 403
+  // "Access forbidden. Check your access level.".
+  ApiResponse LfsNotFound() const;
+  ApiResponse LfsForbidden() const;
 
   // ---- Job artifacts (coordinator_artifacts.cc; HTTP in http_artifacts.cc).
   // Where uploads are kept (created on first use).

@@ -57,6 +57,22 @@ bool GitMirrors::Has(const std::string& project_path) const {
   return sources_.count(project_path) > 0;
 }
 
+std::optional<std::filesystem::path> GitMirrors::LfsObject(const std::string& project_path,
+                                                          const std::string& oid) const {
+  if (oid.size() != 64 || oid.find_first_not_of("0123456789abcdef") != std::string::npos) return std::nullopt;
+  std::filesystem::path git_dir;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = sources_.find(project_path);
+    if (it == sources_.end()) return std::nullopt;
+    git_dir = it->second;
+  }
+  std::filesystem::path file = git_dir / "lfs" / "objects" / oid.substr(0, 2) / oid.substr(2, 2) / oid;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  return file;
+}
+
 util::Result<std::string> GitMirrors::Prepare(const std::string& project_path, const std::string& source,
                                               const std::string& ref, const std::string& ref_type,
                                               const std::string& sha, int64_t pipeline_id) {

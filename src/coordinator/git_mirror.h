@@ -4,9 +4,12 @@
 // exactly as from GitLab, including the pipeline's persistent ref refs/pipelines/<id>.
 // The source repository is never written to: the mirror borrows its objects through
 // objects/info/alternates and copies its branches and tags. Only committed work is seen.
+// Git LFS objects are read from the source repository's own LFS store, where `git lfs`
+// keeps the content of a tracked file once it is added (<git dir>/lfs/objects/..).
 // Thread-safe.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -37,6 +40,11 @@ class GitMirrors {
                                     const std::string& ref, const std::string& ref_type, const std::string& sha,
                                     int64_t pipeline_id);
   bool Has(const std::string& project_path) const;
+
+  // The file holding LFS object `oid` (sha256, 64 lowercase hex digits) of
+  // `project_path`: <source git dir>/lfs/objects/<oid[0:2]>/<oid[2:4]>/<oid>. nullopt
+  // when the project has no mirror, `oid` is malformed or the store lacks the object.
+  std::optional<std::filesystem::path> LfsObject(const std::string& project_path, const std::string& oid) const;
 
   // Runs git http-backend for `path_info` ("/<project_path>.git/info/refs", ...).
   // NotFound when the project has no mirror.

@@ -16,6 +16,9 @@ void RegisterJobRoutes(httplib::Server& svr, Coordinator& c);
 void RegisterTraceRoutes(httplib::Server& svr, Coordinator& c);
 // git smart HTTP for mirrored local repositories: /<project>.git/...
 void RegisterGitRoutes(httplib::Server& svr, Coordinator& c);
+// Git LFS for the same repositories: /<project>.git/info/lfs/objects/batch and
+// /<project>.git/gitlab-lfs/objects/<oid>.
+void RegisterLfsRoutes(httplib::Server& svr, Coordinator& c);
 // POST/GET /api/v4/jobs/:id/artifacts and GET /admin/jobs/:id/artifacts[/:index].
 void RegisterArtifactsRoutes(httplib::Server& svr, Coordinator& c);
 // /admin/* (see README.md).

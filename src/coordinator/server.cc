@@ -26,6 +26,7 @@ util::Result<int> Server::Start(const std::string& host, int port) {
   http::RegisterJobRoutes(*svr_, coordinator_);
   http::RegisterTraceRoutes(*svr_, coordinator_);
   http::RegisterGitRoutes(*svr_, coordinator_);
+  http::RegisterLfsRoutes(*svr_, coordinator_);
   http::RegisterArtifactsRoutes(*svr_, coordinator_);  // before admin: /admin/jobs/:id/artifacts
   http::RegisterAdminRoutes(*svr_, coordinator_);
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
