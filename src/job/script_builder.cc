@@ -169,8 +169,9 @@ void ScriptBuilder::WriteGitFetch(ShellWriter& w, const std::string& dir) const 
   } else {
     w.Notice("Fetching changes...");
   }
-  // Leftovers of an interrupted git run would block this one.
-  for (const char* lock : {"index.lock", "shallow.lock", "HEAD.lock", "config.lock"}) {
+  // Leftovers of an interrupted git run would block this one; so would the post-checkout
+  // hook `git lfs` installs, where a later image has no git-lfs (gitlab-runner removes both).
+  for (const char* lock : {"index.lock", "shallow.lock", "HEAD.lock", "hooks/post-checkout", "config.lock"}) {
     w.Line("rm -f " + ShellQuote(dir + "/.git/" + lock));
   }
   std::string init = "git -c init.defaultBranch=main init " + ShellQuote(dir);
@@ -195,6 +196,9 @@ void ScriptBuilder::WriteGitFetch(ShellWriter& w, const std::string& dir) const 
     w.Line("sr_forget_credentials() { rm -f " + ShellQuote(cred) + "; }");
     w.Line("trap sr_forget_credentials EXIT");
   }
+  // As gitlab-runner: no LFS content during fetch and checkout (smudging every file one by
+  // one exhausts memory on large repositories); `git lfs pull` fetches it in one go after.
+  if (!LfsSmudgeDisabled()) w.Export("GIT_LFS_SKIP_SMUDGE", "1");
   std::vector<std::string> refspecs = git.refspecs;
   if (refspecs.empty()) refspecs = {"+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"};
   std::string fetch = git_cmd + " fetch origin --no-recurse-submodules" + Join(refspecs);
@@ -221,6 +225,13 @@ void ScriptBuilder::WriteCheckout(ShellWriter& w) const {
     w.Line("git checkout -f -q " + ShellQuote(git.sha));
     std::string clean = vars_.GetOr("GIT_CLEAN_FLAGS", "-ffdx");
     if (clean != "none") w.Line("git clean" + Join(SplitWords(clean)));
+    // The LFS files of the checked-out commit, with the job token (same host). Without
+    // git-lfs the pointers stay, and a repository without LFS is not touched either way.
+    if (!LfsSmudgeDisabled()) {
+      w.Line("if git lfs version >/dev/null 2>&1; then");
+      w.Line(GitCommand() + " lfs pull");
+      w.Line("fi");
+    }
   }
   std::string sub = vars_.GetOr("GIT_SUBMODULE_STRATEGY", "none");
   if (sub == "normal" || sub == "recursive") {
@@ -257,7 +268,15 @@ void ScriptBuilder::WriteSubmodules(ShellWriter& w, bool recursive) const {
   std::string clean = vars_.GetOr("GIT_CLEAN_FLAGS", "-ffdx");
   if (clean != "none") w.Line(foreach + " " + ShellQuote("git clean" + Join(SplitWords(clean))));
   w.Line(foreach + " " + ShellQuote("git reset --hard -q"));
+  if (!LfsSmudgeDisabled()) {
+    w.Line("if git lfs version >/dev/null 2>&1; then");
+    w.Notice("Pulling LFS files...");
+    w.Line(foreach + " " + ShellQuote("git lfs pull"));
+    w.Line("fi");
+  }
 }
+
+bool ScriptBuilder::LfsSmudgeDisabled() const { return vars_.GetBool("GIT_LFS_SKIP_SMUDGE", false); }
 
 std::string ScriptBuilder::GitCommand() const {
   if (GitConfigFile().empty()) return "git";

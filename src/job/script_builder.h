@@ -42,7 +42,10 @@ class ScriptBuilder {
   // GIT_SUBMODULE_STRATEGY (none, normal, recursive; another value fails the stage) with
   // GIT_SUBMODULE_PATHS, GIT_SUBMODULE_DEPTH (default: the fetch depth),
   // GIT_SUBMODULE_UPDATE_FLAGS and GIT_SUBMODULE_FORCE_HTTPS, then job and config
-  // post_get_sources hooks.
+  // post_get_sources hooks. Git LFS as gitlab-runner: fetch and checkout run with
+  // GIT_LFS_SKIP_SMUDGE=1, then `git lfs pull` (and in every submodule when they are
+  // updated) with the job token, when `git lfs version` works; a job's GIT_LFS_SKIP_SMUDGE
+  // true leaves the pointers.
   std::string GetSources() const;
   // Whether GetSources needs the helper environment: git for clone/fetch, or hooks an
   // administrator wrote for it. GIT_STRATEGY none/empty without hooks is plain sh.
@@ -83,6 +86,8 @@ class ScriptBuilder {
   void WriteGitFetch(ShellWriter& w, const std::string& dir) const;
   void WriteCheckout(ShellWriter& w) const;
   void WriteSubmodules(ShellWriter& w, bool recursive) const;
+  // The job set GIT_LFS_SKIP_SMUDGE true: LFS files stay pointers (no `git lfs pull`).
+  bool LfsSmudgeDisabled() const;
   // The preamble; `helper_stage` (get_sources, cache, artifacts) adds umask 0000 when
   // UmaskZero().
   ShellWriter Writer(bool helper_stage) const;

@@ -1,6 +1,7 @@
 // get_sources against a real git server over HTTP that, like GitLab, answers only with
 // the job token (user gitlab-ci-token): private submodules on the same host, clone_url,
-// GIT_SUBMODULE_PATHS / FORCE_HTTPS, the CA file, umask 0000 for docker executors.
+// GIT_SUBMODULE_PATHS / FORCE_HTTPS, the CA file, umask 0000 for docker executors, Git
+// LFS files (the server has GitLab's batch API).
 // Scripts run in a real bash and POSIX sh.
 #include <httplib.h>
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "executor/shell/shell_executor.h"
 #include "job/script_builder.h"
@@ -59,11 +62,13 @@ std::string Base64(const std::string& in) {
   return out;
 }
 
-// Serves bare repositories under `root` with git's dumb HTTP protocol; every request
-// needs basic auth gitlab-ci-token:<kToken>, else 401 as GitLab answers.
+// Serves bare repositories under `root` with git's dumb HTTP protocol, and Git LFS:
+// POST <repo>.git/info/lfs/objects/batch answers download actions for the objects in
+// root/lfs/<oid> (served by the same mount point). Every request needs basic auth
+// gitlab-ci-token:<kToken>, else 401 as GitLab answers.
 class GitServer {
  public:
-  explicit GitServer(const std::string& root) {
+  explicit GitServer(const std::string& root) : root_(root) {
     svr_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (req.get_header_value("Authorization") == "Basic " + Base64(std::string("gitlab-ci-token:") + kToken)) {
         ++authorized_;
@@ -72,6 +77,23 @@ class GitServer {
       res.status = 401;
       res.set_header("WWW-Authenticate", "Basic realm=\"GitLab\"");
       return httplib::Server::HandlerResponse::Handled;
+    });
+    svr_.Post(R"(/.+\.git/info/lfs/objects/batch)", [this](const httplib::Request& req, httplib::Response& res) {
+      ++lfs_batches_;
+      auto body = nlohmann::json::parse(req.body, nullptr, false);
+      nlohmann::json objects = nlohmann::json::array();
+      for (auto o : body.value("objects", nlohmann::json::array())) {
+        std::string oid = o.value("oid", "");
+        if (fs::exists(root_ + "/lfs/" + oid)) {
+          o["actions"] = {{"download",
+                           {{"href", url() + "/lfs/" + oid},
+                            {"header", {{"Authorization", req.get_header_value("Authorization")}}}}}};
+        } else {
+          o["error"] = {{"code", 404}, {"message", "Object does not exist"}};
+        }
+        objects.push_back(o);
+      }
+      res.set_content(nlohmann::json{{"objects", objects}}.dump(), "application/vnd.git-lfs+json");
     });
     svr_.set_mount_point("/", root);
     port_ = svr_.bind_to_any_port("127.0.0.1");
@@ -84,11 +106,14 @@ class GitServer {
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int authorized() const { return authorized_; }
+  int lfs_batches() const { return lfs_batches_; }
 
  private:
+  std::string root_;
   httplib::Server svr_;
   int port_ = 0;
   std::atomic<int> authorized_{0};
+  std::atomic<int> lfs_batches_{0};
   std::thread thread_;
 };
 
@@ -117,6 +142,29 @@ class ScriptBuilderGitTest : public ::testing::TestWithParam<std::string> {
     Publish(path);
     return work;
   }
+  // Like MakeRepo, plus big.bin tracked by Git LFS: the repository holds the pointer, the
+  // server the content ("content of <path>"), as GitLab keeps them. Made without git-lfs.
+  std::string MakeLfsRepo(const std::string& path) {
+    std::string work = (tmp_.path() / "work" / path).string();
+    std::string content = "content of " + path + "\n";
+    fs::create_directories(srv_ + "/lfs");
+    std::ofstream(srv_ + "/lfs/tmp") << content;
+    std::string oid = Output("sha256sum " + srv_ + "/lfs/tmp | cut -c1-64");
+    fs::rename(srv_ + "/lfs/tmp", srv_ + "/lfs/" + oid);
+    fs::create_directories(work);
+    std::ofstream(work + "/.gitattributes") << "*.bin filter=lfs diff=lfs merge=lfs -text\n";
+    std::ofstream(work + "/big.bin") << LfsPointer(path);
+    MakeRepo(path, "main.txt");
+    return work;
+  }
+  std::string LfsPointer(const std::string& path) {
+    std::string content = "content of " + path + "\n";
+    std::string oid = Output("printf '%s' '" + content + "' | sha256sum | cut -c1-64");
+    return "version https://git-lfs.github.com/spec/v1\noid sha256:" + oid + "\nsize " +
+           std::to_string(content.size()) + "\n";
+  }
+  static bool HaveGitLfs() { return Sh("git lfs version >/dev/null 2>&1") == 0; }
+
   // Adds a submodule entry `name` with `url` (pointing at the commit of srv/<target>.git).
   void AddSubmodule(const std::string& work, const std::string& name, const std::string& url,
                     const std::string& target) {
@@ -362,6 +410,74 @@ TEST_P(ScriptBuilderGitTest, DockerSourcesUseUmaskZero) {
   ScriptBuilder shell(job_, vars, runner_, GetParam());
   EXPECT_FALSE(shell.UmaskZero());
   ::umask(old);
+}
+
+// Git LFS as gitlab-runner: checkout without smudging, then `git lfs pull` with the job
+// token gives the real content, in the project and in its submodules; a fetch into the
+// same checkout pulls again.
+TEST_P(ScriptBuilderGitTest, LfsFilesArePulledWithTheJobToken) {
+  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed";
+  MakeLfsRepo("g/sub");
+  std::string work = MakeLfsRepo("g/p");
+  AddSubmodule(work, "rel", "../sub.git", "g/sub");
+  Publish("g/p");
+  job_.git_info.sha = Output("git -C " + work + " rev-parse HEAD");
+  job_.git_info.repo_url = "http://gitlab-ci-token:" + std::string(kToken) + "@127.0.0.1:" +
+                           server_->url().substr(server_->url().rfind(':') + 1) + "/g/p.git";
+  job_.variables = {V("CI_SERVER_URL", server_->url()), V("GIT_SUBMODULE_STRATEGY", "normal")};
+  auto vars = Vars();
+  ScriptBuilder b(job_, vars, runner_, GetParam());
+  std::string script = b.GetSources();
+  EXPECT_NE(script.find("export GIT_LFS_SKIP_SMUDGE='1'\n"), std::string::npos);
+  ASSERT_EQ(Run(script), 0) << out_->text();
+  EXPECT_EQ(testutil::ReadFile(project_ + "/big.bin"), "content of g/p\n") << out_->text();
+  EXPECT_EQ(testutil::ReadFile(project_ + "/rel/big.bin"), "content of g/sub\n") << out_->text();
+  EXPECT_NE(out_->text().find("Pulling LFS files..."), std::string::npos);
+  EXPECT_EQ(server_->lfs_batches(), 2);
+  EXPECT_EQ(out_->text().find(kToken), std::string::npos) << out_->text();
+  EXPECT_EQ(Sh("grep -r -q -F '" + std::string(kToken) + "' " + project_ + "/.git"), 256) << "token in .git";
+  EXPECT_EQ(Output("git -C " + project_ + " status --porcelain"), "") << "the filters see the real content";
+
+  // GIT_STRATEGY fetch reuses the checkout (whose post-checkout hook is removed first).
+  ASSERT_EQ(Run(b.GetSources()), 0) << out_->text();
+  EXPECT_EQ(testutil::ReadFile(project_ + "/big.bin"), "content of g/p\n");
+}
+
+// GIT_LFS_SKIP_SMUDGE=1 set by the job: the files stay pointers, nothing asks for them.
+TEST_P(ScriptBuilderGitTest, GitLfsSkipSmudgeLeavesPointers) {
+  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed";
+  std::string work = MakeLfsRepo("g/p");
+  job_.git_info.sha = Output("git -C " + work + " rev-parse HEAD");
+  job_.git_info.repo_url = "http://gitlab-ci-token:" + std::string(kToken) + "@127.0.0.1:" +
+                           server_->url().substr(server_->url().rfind(':') + 1) + "/g/p.git";
+  job_.variables = {V("CI_SERVER_URL", server_->url()), V("GIT_LFS_SKIP_SMUDGE", "1")};
+  auto vars = Vars();
+  ScriptBuilder b(job_, vars, runner_, GetParam());
+  ASSERT_EQ(Run(b.GetSources()), 0) << out_->text();
+  EXPECT_EQ(testutil::ReadFile(project_ + "/big.bin"), LfsPointer("g/p"));
+  EXPECT_EQ(server_->lfs_batches(), 0);
+}
+
+// Without git-lfs (not on PATH, no filter configured) get_sources still succeeds, with
+// pointers for LFS files, as gitlab-runner's `git lfs version` check does.
+TEST_P(ScriptBuilderGitTest, WithoutGitLfsTheStageSucceeds) {
+  std::string work = MakeLfsRepo("g/p");
+  job_.git_info.sha = Output("git -C " + work + " rev-parse HEAD");
+  job_.git_info.repo_url = "http://gitlab-ci-token:" + std::string(kToken) + "@127.0.0.1:" +
+                           server_->url().substr(server_->url().rfind(':') + 1) + "/g/p.git";
+  // A PATH with every command of this host but git-lfs.
+  const std::string bin = (tmp_.path() / "bin").string();
+  ASSERT_EQ(Sh("mkdir -p " + bin + " && for d in /usr/local/bin /usr/bin /bin; do for f in $d/*; do "
+               "[ -e " + bin + "/${f##*/} ] || ln -s $f " + bin + "/; done; done && rm -f " + bin + "/git-lfs"),
+            0);
+  job_.variables = {V("CI_SERVER_URL", server_->url()), V("PATH", bin), V("GIT_CONFIG_NOSYSTEM", "1"),
+                    V("GIT_SUBMODULE_STRATEGY", "recursive")};
+  auto vars = Vars();
+  ScriptBuilder b(job_, vars, runner_, GetParam());
+  ASSERT_EQ(Run(b.GetSources()), 0) << out_->text();
+  EXPECT_EQ(testutil::ReadFile(project_ + "/big.bin"), LfsPointer("g/p"));
+  EXPECT_EQ(testutil::ReadFile(project_ + "/main.txt"), "main.txt\n");
+  EXPECT_EQ(server_->lfs_batches(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shells, ScriptBuilderGitTest, ::testing::Values("bash", "sh"),
