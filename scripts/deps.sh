@@ -2,7 +2,7 @@
 # Installs the Debian packages the project builds and tests with, only when missing.
 set -euo pipefail
 pkgs=(
-  build-essential cmake ninja-build pkg-config ccache mold git curl ca-certificates
+  build-essential cmake ninja-build pkg-config ccache mold git git-lfs curl ca-certificates
   libcurl4-openssl-dev libssl-dev zlib1g-dev nlohmann-json3-dev libtomlplusplus-dev
   libyaml-cpp-dev libpugixml-dev libssh-dev libarchive-dev libcpp-httplib-dev
   libspdlog-dev libfmt-dev libcli11-dev libsqlite3-dev

@@ -4,7 +4,7 @@
 #      bridge network, no iptables or forwarding changes, overlay2 when this kernel can
 #      mount it, else vfs;
 #   2. the local test images (no registry is reachable here): alpine:latest (busybox
-#      rootfs), spotrunner-helper:local (busybox + git) and spotrunner-service:local
+#      rootfs), spotrunner-helper:local (busybox + git, git-lfs) and spotrunner-service:local
 #      (busybox httpd on an exposed port 80, for services tests), see scripts/images/.
 # Environment: SR_DOCKER_SOCK (default /var/run/docker.sock), SR_DOCKERD_LOG (default
 # /tmp/spotrunner-dockerd.log), SR_DOCKERD_WAIT seconds (default 60),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the helper image as a docker-save archive (the body of `docker load` and of the
 # Engine API's POST /images/load) without a Docker Engine: the rootfs of helper-rootfs.sh
-# (with SR_HELPER_BINARY inside) as one layer, an image config and manifest.json naming
+# (git, git-lfs and SR_HELPER_BINARY inside) as one layer, an image config and manifest.json naming
 # TAG. The package ships it as /usr/share/spotrunner/helper-image.tar; the manager loads
 # it onto each instance's Engine that lacks its image id. The archive is reproducible:
 # files sorted, owners 0, times SOURCE_DATE_EPOCH (default 0).

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Fills DIR with the helper image's root filesystem: the busybox rootfs plus this host's git
 # (the binary, the https remote helper and the few shell parts that `git submodule` needs;
-# no docs, perl, daemon, web or mail tools) and bash (the docker executor runs helper
-# scripts in the job image's shell), every shared library they load (found with ldd,
-# copied to the same paths) and the CA certificates when present, so that the get_sources
-# stage can clone over file:// or http(s). Usage: helper-rootfs.sh DIR
+# no docs, perl, daemon, web or mail tools), git-lfs (one Go binary, with its filters in
+# /etc/gitconfig as `git lfs install --system --skip-repo` writes them, like
+# gitlab-runner's helper image) and bash (the docker executor runs helper scripts in the
+# job image's shell), every shared library they load (found with ldd, copied to the same
+# paths) and the CA certificates when present, so that the get_sources stage can clone
+# over file:// or http(s) and pull LFS files. Usage: helper-rootfs.sh DIR
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=${1:?usage: helper-rootfs.sh DIR}
 git=$(command -v git || true)
 [[ -n $git ]] || { echo "helper-rootfs: git is not installed" >&2; exit 1; }
+git_lfs=$(command -v git-lfs || true)
+[[ -n $git_lfs ]] || { echo "helper-rootfs: git-lfs is not installed (scripts/deps.sh installs it)" >&2; exit 1; }
 core=$(git --exec-path)
 
 bash "$here/busybox-rootfs.sh" "$dir"
@@ -33,6 +37,12 @@ for scheme in https ftp ftps; do ln -sfn git-remote-http "$dir$core/git-remote-$
 for part in git-submodule git-sh-setup git-sh-i18n git-sh-i18n--envsubst; do
   if [[ -e $core/$part ]]; then cp -L "$core/$part" "$dir$core/"; fi
 done
+# git-lfs: `git lfs` finds it on PATH; the filters make checkouts and `git lfs pull` use it.
+cp -L "$git_lfs" "$dir/usr/bin/git-lfs"
+mkdir -p "$dir/etc"
+for kv in "clean=git-lfs clean -- %f" "smudge=git-lfs smudge -- %f" "process=git-lfs filter-process" "required=true"; do
+  git config --file "$dir/etc/gitconfig" "filter.lfs.${kv%%=*}" "${kv#*=}"
+done
 bash_bin=$(command -v bash)
 mkdir -p "$dir/bin"
 cp -L "$bash_bin" "$dir/bin/bash"
@@ -50,7 +60,7 @@ if [[ -n ${SR_HELPER_BINARY:-} ]]; then
     cp -L "$SR_HELPER_BINARY" "$dir/usr/bin/spotrunner"
   extra=("$dir/usr/bin/spotrunner")
 fi
-libs=$({ find "$dir$core" "$dir/bin/bash" "${extra[@]}" -type f -perm -u+x -print0 | xargs -0 -r ldd 2>/dev/null || true; } |
+libs=$({ find "$dir$core" "$dir/bin/bash" "$dir/usr/bin/git-lfs" "${extra[@]}" -type f -perm -u+x -print0 | xargs -0 -r ldd 2>/dev/null || true; } |
   awk '/=> \//{print $3} /^[ \t]*\/[^ ]+ \(/{print $1}' | sort -u)
 for lib in $libs; do
   copy "$lib"
