@@ -179,6 +179,15 @@ TEST_F(LfsHttpTest, UploadAndMalformedBatchesAreRefusedAsGitlabDoes) {
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->status, 404);
   EXPECT_EQ(json::parse(empty->body)["message"], "Not found.");
+  EXPECT_EQ(Batch({{"operation", "download"}, {"objects", {{"oid", oid_}}}}, Auth(token_))->status, 404);
+
+  // Objects of odd shapes are answered one by one, as missing.
+  auto odd_objects = Batch({{"operation", "download"}, {"objects", {1, "x", nullptr, {{"oid", 5}}}}}, Auth(token_));
+  ASSERT_TRUE(odd_objects);
+  ASSERT_EQ(odd_objects->status, 200);
+  json objects = json::parse(odd_objects->body)["objects"];
+  ASSERT_EQ(objects.size(), 4u);
+  for (const auto& o : objects) EXPECT_EQ(o["error"]["code"], 404) << o.dump();
 }
 
 // git-lfs as the client: clone without smudging, then `git lfs pull` with the credentials
