@@ -1,7 +1,8 @@
 // get_sources against the embedded coordinator's git server, which (like GitLab) lets a
 // job token read the job's project and the other projects it may read: a private
 // submodule on the same host is cloned with the job token; clone_url replaces GitLab's
-// host when that is not reachable from the runner.
+// host when that is not reachable from the runner; Git LFS files come through the
+// coordinator's LFS batch API with the same token (shell and docker executors).
 #include <cstdlib>
 
 #include "tests/integration/harness.h"
@@ -118,6 +119,114 @@ TEST(GitSourcesTest, DockerHelperClonesPrivateSubmodules) {
   ASSERT_EQ(job.state, JobState::kSuccess) << job.trace;
   EXPECT_NE(job.trace.find("main.txt\nsub.txt\nlib.txt\n"), std::string::npos) << job.trace;
   EXPECT_NE(job.trace.find("-rw-rw-rw-"), std::string::npos) << "umask 0000 in the helper\n" << job.trace;
+  EXPECT_EQ(job.trace.find(job.token), std::string::npos);
+}
+
+bool HaveGitLfs() { return Sh("git lfs version >/dev/null 2>&1") == 0; }
+
+// g/lfs, whose big.bin is tracked by Git LFS, with the submodule "sub" (../lfsub.git →
+// g/lfsub, whose sub.bin is tracked too). Committed with git-lfs, which keeps the
+// content in each repository's .git/lfs/objects: the coordinator's LFS store.
+class LfsSources {
+ public:
+  explicit LfsSources(const std::filesystem::path& dir) : dir_(dir) {
+    Repo("g/lfsub", "sub.bin", "the content of sub.bin");
+    Repo("g/lfs", "big.bin", "the content of big.bin");
+    std::string g = Git("g/lfs");
+    EXPECT_EQ(Sh(g + " config -f .gitmodules submodule.sub.path sub && " + g +
+                 " config -f .gitmodules submodule.sub.url ../lfsub.git && " + g +
+                 " update-index --add --cacheinfo 160000,$(" + Git("g/lfsub") + " rev-parse HEAD),sub && " + g +
+                 " add .gitmodules && " + g + " commit -q -m sub"),
+              0);
+  }
+  std::string path(const std::string& p) const { return (dir_ / p).string(); }
+
+ private:
+  std::string Git(const std::string& p) const { return "git -c user.email=t@e -c user.name=t -C " + path(p); }
+  void Repo(const std::string& p, const std::string& file, const std::string& content) {
+    EXPECT_EQ(Sh("git init -q -b main " + path(p) + " && " + Git(p) + " lfs install --local >/dev/null && " + Git(p) +
+                 " lfs track '*.bin' >/dev/null && echo '" + content + "' > " + path(p) + "/" + file + " && " +
+                 Git(p) + " add . && " + Git(p) + " commit -q -m init"),
+              0);
+  }
+  std::filesystem::path dir_;
+};
+
+coordinator::JobSpec LfsJob(const LfsSources& src) {
+  auto spec = RunnerHarness::Spec({"cat big.bin sub/sub.bin"});
+  spec.project_path = "g/lfs";
+  spec.git.repo_url = src.path("g/lfs");
+  spec.git.projects = {{"g/lfsub", src.path("g/lfsub")}};
+  spec.variables.push_back({"GIT_STRATEGY", "clone", true, false, false, false});
+  spec.variables.push_back({"GIT_SUBMODULE_STRATEGY", "normal", true, false, false, false});
+  return spec;
+}
+
+constexpr char kLfsPointer[] = "version https://git-lfs.github.com/spec/v1\noid sha256:";
+
+// Shell executor with git-lfs on this host: the files have their content, fetched with
+// the job token from the coordinator's LFS API, in the project and in its submodule.
+TEST(GitSourcesTest, LfsFilesHaveTheirContentOnTheShellExecutor) {
+  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed (scripts/deps.sh installs it)";
+  RunnerHarness h("shell");
+  testutil::TempDir repos;
+  LfsSources src(repos.path());
+  h.StartManager();
+  auto job = h.Wait(h.Enqueue(LfsJob(src)));
+  ASSERT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("the content of big.bin\nthe content of sub.bin\n"), std::string::npos) << job.trace;
+  EXPECT_EQ(job.trace.find(kLfsPointer), std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find("Pulling LFS files..."), std::string::npos) << job.trace;
+  EXPECT_EQ(job.trace.find(job.token), std::string::npos) << "the token is in the trace";
+  int batches = 0, downloads = 0;
+  for (const auto& r : h.coord().request_log().Entries("lfs")) {
+    EXPECT_EQ(r.status, 200) << r.method << " " << r.path;
+    (r.method == "POST" ? batches : downloads)++;
+  }
+  EXPECT_EQ(batches, 2);
+  EXPECT_EQ(downloads, 2);
+}
+
+// GIT_LFS_SKIP_SMUDGE=1 in the job: the files stay LFS pointers and nothing is fetched.
+TEST(GitSourcesTest, GitLfsSkipSmudgeKeepsThePointers) {
+  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed (scripts/deps.sh installs it)";
+  RunnerHarness h("shell");
+  testutil::TempDir repos;
+  LfsSources src(repos.path());
+  h.StartManager();
+  auto spec = LfsJob(src);
+  spec.variables.push_back({"GIT_LFS_SKIP_SMUDGE", "1", true, false, false, false});
+  auto job = h.Wait(h.Enqueue(spec));
+  ASSERT_EQ(job.state, JobState::kSuccess) << job.trace;
+  size_t first = job.trace.find(kLfsPointer);
+  ASSERT_NE(first, std::string::npos) << job.trace;
+  EXPECT_NE(job.trace.find(kLfsPointer, first + 1), std::string::npos) << "the submodule's too\n" << job.trace;
+  EXPECT_EQ(job.trace.find("the content of"), std::string::npos) << job.trace;
+  EXPECT_TRUE(h.coord().request_log().Entries("lfs").empty());
+}
+
+// Docker executor: git-lfs comes with the helper image (with its filters in
+// /etc/gitconfig); the job image sees the content.
+TEST(GitSourcesTest, DockerHelperPullsLfsFiles) {
+  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed (scripts/deps.sh installs it)";
+  RunnerHarness h("docker", "alpine:latest");
+  ASSERT_EQ(h.register_exit(), 0) << h.register_output();
+  std::string text = testutil::ReadFile(h.config_path());
+  size_t at = text.find("[runners.docker]");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.insert(at + 16, "\n    network_mode = \"host\"");
+  FILE* f = std::fopen(h.config_path().c_str(), "w");
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  testutil::TempDir repos;
+  LfsSources src(repos.path());
+  h.StartManager();
+  auto spec = LfsJob(src);
+  spec.image = nlohmann::json{{"name", "alpine:latest"}};
+  auto job = h.Wait(h.Enqueue(spec), 120);
+  ASSERT_EQ(job.state, JobState::kSuccess) << job.trace;
+  EXPECT_NE(job.trace.find("the content of big.bin\nthe content of sub.bin\n"), std::string::npos)
+      << "a helper image without git-lfs? scripts/services.sh rebuilds it\n" << job.trace;
   EXPECT_EQ(job.trace.find(job.token), std::string::npos);
 }
 
