@@ -55,8 +55,11 @@ class LfsHttpTest : public CoordinatorHttpTest {
     fs::path store = fs::path(src_) / ".git" / "lfs" / "objects" / oid_.substr(0, 2) / oid_.substr(2, 2);
     fs::create_directories(store);
     Write(store / oid_, content_);
-    pointer_ = "version https://git-lfs.github.com/spec/v1\noid sha256:" + oid_ + "\nsize " +
-               std::to_string(content_.size()) + "\n";
+    // The pointer git-lfs writes; the batch tests need no valid one (nor git-lfs).
+    auto pointer = RunProcess({"git", "lfs", "pointer", "--file=" + (tmp_.path() / "content").string()}, kGitEnv);
+    pointer_ = pointer.ok() && pointer->exit_code == 0
+                   ? pointer->out
+                   : "oid sha256:" + oid_ + "\nsize " + std::to_string(content_.size()) + "\n";
     Write(fs::path(src_) / "big.bin", pointer_);
     Write(fs::path(src_) / ".gitattributes", "*.bin filter=lfs diff=lfs merge=lfs -text\n");
     MustRun({"git", "-C", src_, "add", "."});

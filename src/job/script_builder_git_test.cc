@@ -157,11 +157,15 @@ class ScriptBuilderGitTest : public ::testing::TestWithParam<std::string> {
     MakeRepo(path, "main.txt");
     return work;
   }
+  // The pointer git-lfs writes for that content (`git lfs pointer`); without git-lfs a
+  // stand-in with its oid and size lines (a test without git-lfs only needs a file).
   std::string LfsPointer(const std::string& path) {
     std::string content = "content of " + path + "\n";
-    std::string oid = Output("printf '%s' '" + content + "' | sha256sum | cut -c1-64");
-    return "version https://git-lfs.github.com/spec/v1\noid sha256:" + oid + "\nsize " +
-           std::to_string(content.size()) + "\n";
+    const std::string f = (tmp_.path() / "pointer-of").string();
+    std::ofstream(f) << content;
+    if (HaveGitLfs()) return Output("git lfs pointer --file=" + f + " 2>/dev/null") + "\n";
+    return "oid sha256:" + Output("sha256sum " + f + " | cut -c1-64") + "\nsize " + std::to_string(content.size()) +
+           "\n";
   }
   static bool HaveGitLfs() { return Sh("git lfs version >/dev/null 2>&1") == 0; }
 

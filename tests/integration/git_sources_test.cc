@@ -162,7 +162,7 @@ coordinator::JobSpec LfsJob(const LfsSources& src) {
   return spec;
 }
 
-constexpr char kLfsPointer[] = "version https://git-lfs.github.com/spec/v1\noid sha256:";
+constexpr char kLfsPointer[] = "\noid sha256:";  // a line of every LFS pointer file
 
 // Shell executor with git-lfs on this host: the files have their content, fetched with
 // the job token from the coordinator's LFS API, in the project and in its submodule.
