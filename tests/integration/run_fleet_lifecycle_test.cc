@@ -100,6 +100,7 @@ class FleetLifecycleTest : public ::testing::Test {
                      "    MachineDriver = \"amazonec2\"\n"
                      "    MachineName = \"ci-%s\"\n"
                      "    MachineOptions = [\"amazonec2-endpoint=" + endpoint + "\", \"amazonec2-region=us-east-1\",\n"
+                     "      " + MirrorMachineOptions() + ",\n"
                      "      \"amazonec2-ami=ami-0e2e0000000000001\", \"amazonec2-instance-type=c5.large\",\n"
                      "      \"amazonec2-request-spot-instance=true\", \"amazonec2-ssh-user=root\",\n"
                      "      \"amazonec2-use-private-address=true\"]\n" + extra);
