@@ -4,7 +4,8 @@
 # fleet's instance-ready to job-start latency (local provider, needs root), one
 # trivial docker job against `docker run --rm`, the peak RSS of `spotrunner run` idle
 # and with 50 shell jobs, a job with one service against the same containers started
-# by hand, and the helper image's size and delivery to an Engine (warm and fresh).
+# by hand, the helper image's size and delivery to an Engine (warm and fresh), and a job on a
+# fresh emulated stock instance (its own Engine, the helper delivered) against a warm one.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build
@@ -23,3 +24,4 @@ bash "$root/bench/fleet_pickup.sh" || echo "(fleet pickup: above target or faile
 bash "$root/bench/job_e2e.sh"
 bash "$root/bench/services_bench.sh"
 bash "$root/bench/helper_delivery.sh" || echo "(helper delivery: failed)"
+bash "$root/bench/stock_launch.sh" || echo "(stock launch: failed)"

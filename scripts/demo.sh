@@ -105,6 +105,9 @@ reg --name demo-spot --tag-list spot --executor docker+machine --docker-image al
 policy=${SR_DEMO_POLICY:-docker-machine}
 sed -i '/name = "demo-spot"/,$ s/^\(\s*\)\[runners.docker\]/&\n\1  network_mode = "none"/' "$cfg"
 sed -i 's/^\(\s*\)executor = "docker+machine"/&\n\1limit = 4\n\1fleet_policy = "'"$policy"'"/' "$cfg"
+# Each emulated instance is a fresh VM with an Engine of its own and no images: it pulls
+# alpine:latest through the docker.io mirror the services run on this host.
+mirror=10.254.254.1:5000
 cat >>"$cfg" <<EOF
   [runners.machine]
     IdleCount = 0
@@ -112,6 +115,7 @@ cat >>"$cfg" <<EOF
     MachineDriver = "amazonec2"
     MachineName = "demo-%s"
     MachineOptions = ["amazonec2-endpoint=$ec2", "amazonec2-region=us-east-1",
+      "engine-registry-mirror=http://$mirror", "engine-insecure-registry=$mirror",
       "amazonec2-ami=ami-0e2e0000000000001", "amazonec2-instance-type=c5.large",
       "amazonec2-request-spot-instance=true", "amazonec2-ssh-user=root", "amazonec2-use-private-address=true"]
 EOF

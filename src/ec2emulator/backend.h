@@ -6,9 +6,11 @@
 // provider instance (network namespace + sshd).
 // Thread: called from the Runtime's one worker thread.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cloud/local/local_provider.h"
 #include "ec2emulator/instance.h"
 #include "util/status.h"
 
@@ -29,6 +31,8 @@ struct LaunchRequest {
   std::string host_key_pem;
   // The dead-man switch the user data installs (cloud/dead_man_switch.h); zero = none.
   std::chrono::seconds dead_man_timeout{0};
+  // The Docker Engine the user data installs (user_data.h EngineOf); none = no Engine.
+  std::optional<cloud::local::EngineConfig> engine;
 };
 
 struct LaunchedInstance {

@@ -238,6 +238,7 @@ std::vector<BackendWork> Emulator::Tick() {
       w.launch = LaunchRequest{i.id, i.instance_type, i.zone, i.subnet_id, i.private_ip, i.spot, AuthorizedKeysOf(i.user_data)};
       if (auto hk = HostKeyOf(i.user_data); hk.ok()) w.launch.host_key_pem = hk->private_pem;
       w.launch.dead_man_timeout = DeadManTimeoutOf(i.user_data);
+      w.launch.engine = EngineOf(i.user_data);
       work.push_back(std::move(w));
     } else if ((i.state == InstanceState::kShuttingDown || i.state == InstanceState::kStopping) && i.launch_dispatched &&
                !i.backend_handle.empty() && !i.terminate_dispatched && !i.backend_gone) {

@@ -50,6 +50,13 @@ util::Result<LaunchedInstance> ProviderBackend::Launch(const LaunchRequest& requ
               return s.WithContext("dead-man switch of " + request.instance_id);
             }
           }
+          if (request.engine && options_.start_engine) {
+            util::Status s = options_.start_engine(id, *request.engine);
+            if (!s.ok()) {
+              (void)provider_.Decrease({id});
+              return s.WithContext("Docker Engine of " + request.instance_id);
+            }
+          }
           if (options_.imds_emulator && options_.netns_of) {
             auto imds =
                 std::make_unique<ImdsNetnsServer>(*options_.imds_emulator, request.instance_id, options_.netns_of(id));

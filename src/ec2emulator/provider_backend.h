@@ -39,6 +39,10 @@ struct ProviderBackendOptions {
   // instance runs: starts the instance's watcher with that timeout (as the user data's
   // unit would on EC2). A failure fails the launch (the instance is removed).
   std::function<util::Status(const std::string& provider_id, std::chrono::seconds timeout)> start_dead_man;
+  // When set, called for a launch whose user data installs a Docker Engine, once the
+  // instance runs: starts the instance's own Engine with the user data's configuration.
+  // A failure fails the launch (the instance is removed).
+  std::function<util::Status(const std::string& provider_id, const cloud::local::EngineConfig& engine)> start_engine;
   // TakeVanished lists the provider at most this often.
   std::chrono::milliseconds vanished_check{1000};
 };

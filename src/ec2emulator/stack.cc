@@ -36,6 +36,9 @@ util::Result<std::unique_ptr<EmulatorStack>> EmulatorStack::Start(const StackOpt
     po.start_dead_man = [provider = s->provider_.get()](const std::string& id, std::chrono::seconds timeout) {
       return provider->StartDeadManSwitch(id, timeout);
     };
+    po.start_engine = [provider = s->provider_.get()](const std::string& id, const cloud::local::EngineConfig& e) {
+      return provider->StartEngine(id, e);
+    };
     s->backend_ = std::make_unique<ProviderBackend>(*s->provider_, po);
   } else if (o.backend == "memory") {
     s->backend_ = std::make_unique<MemoryBackend>();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <regex>
 #include <sstream>
 
 #include "cloud/dead_man_switch.h"
@@ -199,6 +200,112 @@ void ForEachCloudConfig(const std::string& data, const DocFn& fn, int depth) {
   }
 }
 
+// cloud-config `write_files` entries (path, content), content as a literal block (`|`)
+// or a plain/quoted scalar. A YAML subset: what cloud-config files written by hand and by
+// managers use.
+std::vector<std::pair<std::string, std::string>> WrittenFiles(const std::string& doc) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::istringstream in(doc);
+  bool in_list = false;
+  int key_col = -1;       // column of the current entry's keys
+  int block_col = -1;     // >= 0 while reading a literal block; 0 until its first line
+  std::string path, content, block;
+  auto flush = [&] {
+    if (block_col >= 0) content = block;
+    block_col = -1;
+    block.clear();
+    if (!path.empty()) out.emplace_back(path, content);
+    path.clear();
+    content.clear();
+  };
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string body = Trim(line);
+    int indent = body.empty() ? -1 : static_cast<int>(line.find_first_not_of(' '));
+    if (block_col >= 0) {
+      if (body.empty()) {
+        block += "\n";
+        continue;
+      }
+      if (block_col == 0 && indent > key_col) block_col = indent;
+      if (block_col > 0 && indent >= block_col) {
+        block += line.substr(static_cast<size_t>(block_col)) + "\n";
+        continue;
+      }
+      content = block;
+      block_col = -1;
+      block.clear();
+    }
+    if (body.empty() || body[0] == '#') continue;
+    if (indent == 0) {
+      if (in_list) flush();
+      in_list = body == "write_files:";
+      continue;
+    }
+    if (!in_list) continue;
+    int col = indent;
+    if (body.rfind("- ", 0) == 0) {  // a new entry
+      flush();
+      body = Trim(body.substr(2));
+      col += 2;
+      key_col = col;
+    }
+    if (col != key_col) continue;
+    size_t colon = body.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = body.substr(0, colon), value = Trim(body.substr(colon + 1));
+    if (name == "path") {
+      path = Unquote(value);
+    } else if (name == "content") {
+      if (value == "|" || value == "|-" || value == "|+") {
+        block_col = 0;
+      } else {
+        content = Unquote(value);
+      }
+    }
+  }
+  flush();
+  return out;
+}
+
+// Environment= assignments of a systemd unit drop-in: "NAME=value" each (quotes, \\ and
+// \" undone, %% back to %).
+void EnvironmentOfDropIn(const std::string& text, std::vector<std::string>& env) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    line = Trim(line);
+    if (line.rfind("Environment=", 0) != 0) continue;
+    std::string rest = line.substr(12), word;
+    bool quoted = false, any = false;
+    for (size_t i = 0; i < rest.size(); ++i) {
+      char c = rest[i];
+      if (quoted && c == '\\' && i + 1 < rest.size()) {
+        word += rest[++i];
+      } else if (c == '"') {
+        quoted = !quoted;
+        any = true;
+      } else if (c == '%' && i + 1 < rest.size() && rest[i + 1] == '%') {
+        word += '%';
+        ++i;
+      } else if (c == ' ' && !quoted) {
+        if (!word.empty() || any) env.push_back(word);
+        word.clear();
+        any = false;
+      } else {
+        word += c;
+      }
+    }
+    if (!word.empty()) env.push_back(word);
+  }
+}
+
+// cloud-config `packages` naming an Engine package.
+bool PackagesNameDocker(const std::string& doc) {
+  static const std::regex re(R"((^|\n)packages:([^\n]*\n)*?\s*-\s*['"]?(docker\.io|docker|docker-ce|docker-engine)['"]?\s*(\n|$))");
+  static const std::regex flow(R"((^|\n)packages:\s*\[[^\]]*\b(docker\.io|docker|docker-ce|docker-engine)\b)");
+  return std::regex_search(doc, re) || std::regex_search(doc, flow);
+}
+
 }  // namespace
 
 util::Result<std::string> DecodeUserData(const std::string& base64) {
@@ -254,6 +361,28 @@ std::chrono::seconds DeadManTimeoutOf(const std::string& user_data) {
     if (digits > 0 && seconds > 0) return std::chrono::seconds(seconds);
   }
   return std::chrono::seconds(0);
+}
+
+}  // namespace ec2emulator
+
+namespace ec2emulator {
+
+std::optional<cloud::local::EngineConfig> EngineOf(const std::string& user_data) {
+  static const std::regex installs(
+      R"(\b(apt-get|apt|dnf|yum)\b[^\n]*\binstall\b[^\n]*\bdocker(\.io|-ce|-engine)?(?=[\s'";]|$))"
+      R"(|get\.docker\.com|\bsystemctl\b[^\n]*\b(start|restart)\b[^\n]*\bdocker(\.service)?(?=[\s'";]|$))"
+      R"(|\bservice\s+docker\s+(start|restart)\b)");
+  bool engine = std::regex_search(user_data, installs);
+  cloud::local::EngineConfig config;
+  ForEachCloudConfig(user_data, [&](const std::string& doc) {
+    engine = engine || PackagesNameDocker(doc);
+    for (const auto& [path, content] : WrittenFiles(doc)) {
+      if (path == "/etc/docker/daemon.json") config.daemon_json = content;
+      if (path.rfind("/etc/systemd/system/docker.service.d/", 0) == 0) EnvironmentOfDropIn(content, config.env);
+    }
+  }, 0);
+  if (!engine) return std::nullopt;
+  return config;
 }
 
 }  // namespace ec2emulator

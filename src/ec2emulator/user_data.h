@@ -4,11 +4,15 @@
 // cloud-init a manager relies on: the SSH keys of `#cloud-config` (`ssh_authorized_keys`
 // at the top and under each entry of `users`), also inside a MIME multipart archive
 // (`Content-Type: multipart/mixed`, parts `text/cloud-config` or starting with
-// `#cloud-config`). Everything else (packages, runcmd, scripts) is accepted and ignored.
+// `#cloud-config`), and whether the instance ends up running a Docker Engine and how it
+// is configured. Everything else (other packages, runcmd, scripts) is accepted and
+// ignored. MIME parts are read as text (no Content-Transfer-Encoding).
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cloud/local/local_provider.h"
 #include "util/status.h"
 
 namespace ec2emulator {
@@ -36,5 +40,14 @@ util::Result<SshHostKey> HostKeyOf(const std::string& user_data);
 // the watcher's unit sets SPOTRUNNER_DEAD_MAN_TIMEOUT=<seconds>); zero when it installs
 // none. The emulator starts the local instance's own watcher with it, as the unit would.
 std::chrono::seconds DeadManTimeoutOf(const std::string& user_data);
+
+// The Docker Engine the user data installs or starts, as a stock image would end up with
+// it after cloud-init: present when cloud-config `packages` names docker.io, docker,
+// docker-ce or docker-engine, or a script, runcmd or written file installs one with
+// apt-get/apt/dnf/yum, runs an install script of get.docker.com, or starts docker.service.
+// Its configuration is what the user data writes to /etc/docker/daemon.json, its
+// environment the Environment= lines of docker.service drop-ins it writes.
+// nullopt = the instance has no Engine.
+std::optional<cloud::local::EngineConfig> EngineOf(const std::string& user_data);
 
 }  // namespace ec2emulator

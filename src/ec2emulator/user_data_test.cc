@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "cloud/aws/dead_man_user_data.h"
+#include "cloud/aws/engine_user_data.h"
 #include "cloud/aws/user_data.h"
 #include "connect/ssh/ssh_keys.h"
 #include "ec2emulator/test_support.h"
@@ -128,6 +130,53 @@ TEST(UserDataTest, HostKeyOfSshKeys) {
   EXPECT_EQ(none->private_pem, "");
   EXPECT_EQ(HostKeyOf("#cloud-config\nssh_keys:\n  ed25519_public: ssh-ed25519 AAAA\n").status().code(),
             util::Status::Code::kInvalidArgument);
+}
+
+// The launch user data of a docker+machine runner (the user's part, keys, the Engine with
+// engine-* options, the dead-man switch) gives an instance an Engine configured as asked.
+TEST(UserDataTest, EngineOfTheManagersUserData) {
+  cloud::EngineOptions e;
+  ASSERT_OK(cloud::AddEngineOption(&e, "engine-registry-mirror", "http://10.254.254.1:5000"));
+  ASSERT_OK(cloud::AddEngineOption(&e, "engine-insecure-registry", "10.254.254.1:5000"));
+  ASSERT_OK(cloud::AddEngineOption(&e, "engine-env", "HTTP_PROXY=http://proxy:3128/%x \"q\""));
+  ASSERT_OK(cloud::AddEngineOption(&e, "engine-env", "NO_PROXY=localhost"));
+  auto user = cloud::aws::BuildUserData("ubuntu", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9tOYSbrUePDK0 k",
+                                        "#!/bin/sh\necho the user's own part\n");
+  ASSERT_OK(user);
+  auto engine_part = cloud::aws::EngineCloudConfig(e, "ubuntu");
+  ASSERT_OK(engine_part);
+  auto with_engine = cloud::aws::WithCloudConfigPart(*user, *engine_part, "the Docker Engine");
+  ASSERT_OK(with_engine);
+  auto full = cloud::aws::WithDeadManSwitch(*with_engine, "ubuntu", std::chrono::minutes(30));
+  ASSERT_OK(full);
+  auto engine = EngineOf(*full);
+  ASSERT_TRUE(engine.has_value()) << *full;
+  EXPECT_EQ(engine->daemon_json, *cloud::DaemonJson(e));
+  EXPECT_THAT(engine->env, ElementsAre("HTTP_PROXY=http://proxy:3128/%x \"q\"", "NO_PROXY=localhost"));
+  // Without the Engine's part: keys and the dead-man switch install no Engine.
+  auto without = cloud::aws::WithDeadManSwitch(*user, "ubuntu", std::chrono::minutes(30));
+  ASSERT_OK(without);
+  EXPECT_FALSE(EngineOf(*without).has_value()) << *without;
+  // Nothing in the options: an Engine with its defaults.
+  auto plain = cloud::aws::EngineCloudConfig(cloud::EngineOptions{}, "ubuntu");
+  ASSERT_OK(plain);
+  ASSERT_TRUE(EngineOf(*plain).has_value());
+  EXPECT_EQ(EngineOf(*plain)->daemon_json, "");
+}
+
+TEST(UserDataTest, EngineOfHandWrittenUserData) {
+  EXPECT_TRUE(EngineOf("#cloud-config\npackages:\n  - git\n  - docker.io\n").has_value());
+  EXPECT_TRUE(EngineOf("#cloud-config\npackages: [curl, docker]\n").has_value());
+  EXPECT_TRUE(EngineOf("#!/bin/bash\ncurl -fsSL https://get.docker.com | sh\n").has_value());
+  EXPECT_TRUE(EngineOf("#!/bin/sh\ndnf install -y docker && systemctl enable --now docker\n").has_value());
+  EXPECT_FALSE(EngineOf("#cloud-config\npackages:\n  - docker-compose\n").has_value());
+  EXPECT_FALSE(EngineOf("#!/bin/sh\napt-get install -y docker-compose\n").has_value());
+  EXPECT_FALSE(EngineOf("#!/bin/sh\necho docker is not here\n").has_value());
+  auto written = EngineOf(
+      "#cloud-config\npackages:\n  - docker.io\nwrite_files:\n  - path: /etc/motd\n    content: hello\n"
+      "  - content: |\n      {\"storage-driver\": \"vfs\",\n\n       \"debug\": true}\n    path: /etc/docker/daemon.json\n");
+  ASSERT_TRUE(written.has_value());
+  EXPECT_EQ(written->daemon_json, "{\"storage-driver\": \"vfs\",\n\n \"debug\": true}\n");
 }
 
 }  // namespace

@@ -13,6 +13,21 @@
 
 namespace itest {
 
+// The docker.io mirror scripts/services.sh serves on this host (a registry on a dummy
+// interface, reached from instances through their bridge): an instance's own Engine is
+// empty, as on a fresh VM, and pulls alpine:latest through it.
+inline constexpr char kInstanceMirror[] = "10.254.254.1:5000";
+// The same as docker+machine MachineOptions and as a local fleet's `docker_engine` table.
+inline std::string MirrorMachineOptions() {
+  return std::string("\"engine-registry-mirror=http://") + kInstanceMirror + "\", \"engine-insecure-registry=" +
+         kInstanceMirror + "\"";
+}
+inline std::string MirrorEngineTable(const std::string& table) {
+  return "      [" + table + "]\n"
+         "        registry-mirrors = [\"http://" + kInstanceMirror + "\"]\n"
+         "        insecure-registries = [\"" + kInstanceMirror + "\"]\n";
+}
+
 // The standard output of `cmd` run by /bin/sh ("" when it cannot start).
 inline std::string Sh(const std::string& cmd) {
   std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);

@@ -86,9 +86,9 @@ class RunAwsFleetTest : public ::testing::Test {
                      "    MachineDriver = \"amazonec2\"\n"
                      "    MachineName = \"ci-%s\"\n"
                      "    MachineOptions = [\"amazonec2-endpoint=" + endpoint + "\", \"amazonec2-region=us-east-1\",\n"
-                     "      " + std::string(stock ? "\"engine-registry-mirror=https://mirror.example\", "
-                                                   "\"engine-opt=log-driver=json-file\", \"engine-env=NO_PROXY=x\""
-                                                 : "\"amazonec2-ami=ami-0e2e0000000000001\"") +
+                     "      " + MirrorMachineOptions() + ", " +
+                     std::string(stock ? "\"engine-opt=log-driver=json-file\", \"engine-env=NO_PROXY=x\""
+                                       : "\"amazonec2-ami=ami-0e2e0000000000001\"") +
                      ", \"amazonec2-instance-type=" + types + "\",\n"
                      "      \"amazonec2-request-spot-instance=true\", \"amazonec2-ssh-user=root\",\n"
                      "      \"amazonec2-use-private-address=true\"]\n");

@@ -100,6 +100,7 @@ class FleetLifecycleTest : public ::testing::Test {
                      "    MachineDriver = \"amazonec2\"\n"
                      "    MachineName = \"ci-%s\"\n"
                      "    MachineOptions = [\"amazonec2-endpoint=" + endpoint + "\", \"amazonec2-region=us-east-1\",\n"
+                     "      " + MirrorMachineOptions() + ",\n"
                      "      \"amazonec2-ami=ami-0e2e0000000000001\", \"amazonec2-instance-type=c5.large\",\n"
                      "      \"amazonec2-request-spot-instance=true\", \"amazonec2-ssh-user=root\",\n"
                      "      \"amazonec2-use-private-address=true\"]\n" + extra);
@@ -287,6 +288,13 @@ TEST_F(FleetLifecycleTest, InstancesOfAKilledManagerRemoveThemselves) {
   EXPECT_TRUE(WaitUntil([&] { return InState("terminated") == 2; }, 10s)) << Instances().dump(1);
   for (const auto& i : Instances()) EXPECT_EQ(i["state_reason"], "Client.InstanceInitiatedShutdown") << i.dump();
   EXPECT_TRUE(WaitUntil([&] { return Namespaces(ns_fleet_) == 0; }, 10s)) << Sh("ip netns list");
+  // Powered off as a VM: the job's container (under its instance's cgroup) and each
+  // instance Engine's data went with it.
+  const std::string live_in_fleet_cgroups =
+      "for f in /proc/[0-9]*/cgroup; do grep -qs ':/sr-" + ns_fleet_ + "-' $f || continue; p=${f%/cgroup}; "
+      "grep -qs ') Z ' $p/stat || cat $p/comm; done";
+  EXPECT_TRUE(WaitUntil([&] { return Sh(live_in_fleet_cgroups).empty(); }, 10s)) << Sh(live_in_fleet_cgroups);
+  EXPECT_EQ(Sh("ls -d " + (state_.path() / "emulated").string() + "/*.docker 2>/dev/null"), "");
 }
 
 // The same on the local provider: its instances start the watcher themselves.

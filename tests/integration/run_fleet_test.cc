@@ -66,7 +66,11 @@ class RunFleetTest : public ::testing::Test {
                      "    max_instances = 1\n"
                      "    [runners.autoscaler.plugin_config]\n"
                      "      name = \"" + fleet_ + "\"\n"
-                     "      state_dir = \"" + state_dir_ + "\"\n"
+                     "      state_dir = \"" + state_dir_ + "\"\n" +
+                     // A docker executor's instances run an Engine of their own, as a VM
+                     // image with Docker does; the instance executor's have none.
+                     (executor.rfind("docker", 0) == 0 ? MirrorEngineTable("runners.autoscaler.plugin_config.docker_engine")
+                                                        : "") +
                      "    [[runners.autoscaler.policy]]\n"
                      "      idle_count = 0\n"
                      "      idle_time = \"5m\"\n");
@@ -128,8 +132,8 @@ TEST_F(RunFleetTest, DockerAutoscalerRunsJobInContainerThroughTheTunnel) {
   EXPECT_NE(job.trace.find("dockerenv"), std::string::npos) << job.trace;
 }
 
-// Counts how often the manager asked its helper source which image it holds: once per
-// instance when the memo works (the Engine here already has the image: nothing is loaded).
+// Counts how often the manager asked its helper source which image it holds and how
+// often it streamed it: once per instance when the memo works.
 class CountingSource final : public executor::docker::HelperImageSource {
  public:
   explicit CountingSource(std::unique_ptr<executor::docker::HelperImageSource> inner) : inner_(std::move(inner)) {}
@@ -154,8 +158,8 @@ TEST_F(RunFleetTest, DockerAutoscalerChecksTheHelperImageOncePerInstance) {
         "    image = \"alpine:latest\"\n"
         "    network_mode = \"none\"\n"
         "    pull_policy = [\"if-not-present\"]\n");
-  // This host's Engine as the source (not the package's archive, should one be installed):
-  // the instances' Engine is that same one, so it has the image with the same id.
+  // This host's Engine as the source (not the package's archive, should one be installed);
+  // the instance's own Engine starts without it.
   auto local = executor::docker::DialerForHost("");
   ASSERT_TRUE(local.ok());
   auto source = std::make_shared<CountingSource>(
@@ -168,7 +172,7 @@ TEST_F(RunFleetTest, DockerAutoscalerChecksTheHelperImageOncePerInstance) {
   }
   EXPECT_EQ(FleetNamespaceNames(fleet_).size(), 1u) << "both jobs should have run on one instance";
   EXPECT_EQ(source->inspects.load(), 1);
-  EXPECT_EQ(source->streams.load(), 0);  // this Engine has the image with the same id
+  EXPECT_EQ(source->streams.load(), 1);  // loaded onto the fresh Engine once, used by both jobs
 }
 
 // The helper image must be loaded onto the instance (the archive names an image id the
@@ -181,11 +185,6 @@ TEST_F(RunFleetTest, DockerAutoscalerHelperLoadCutShortFailsTheJobAndRetiresTheI
         "    image = \"alpine:latest\"\n"
         "    network_mode = \"none\"\n"
         "    pull_policy = [\"if-not-present\"]\n");
-  auto local = executor::docker::DialerForHost("");
-  ASSERT_TRUE(local.ok());
-  executor::docker::EngineClient engine(**local);
-  auto shared_before = engine.InspectImage(executor::docker::kDefaultHelperImage);
-  ASSERT_TRUE(shared_before.ok()) << shared_before.status().ToString();
   // A load never gets to tag it: the Engine fails on the cut layer before reading the rest.
   auto tar = executor::docker::BuildTar(
       {{"manifest.json", std::string("[{\"Config\":\"") + std::string(64, 'e') +
@@ -220,9 +219,6 @@ TEST_F(RunFleetTest, DockerAutoscalerHelperLoadCutShortFailsTheJobAndRetiresTheI
     auto names = FleetNamespaceNames(fleet_);
     return std::find(names.begin(), names.end(), instance) == names.end();
   }, 60s)) << instance << " was kept: " << Sh("ip netns list");
-  auto shared_after = engine.InspectImage(executor::docker::kDefaultHelperImage);
-  ASSERT_TRUE(shared_after.ok());
-  EXPECT_EQ(shared_after->id, shared_before->id);
 }
 
 TEST_F(RunFleetTest, InstanceKilledUnderARunningJobFailsItAsSystemFailure) {

@@ -57,13 +57,21 @@ util::Result<LocalOptions> ParseLocalOptions(const std::string& json, const std:
       auto d = ParseDelay(v);
       if (!d.ok()) return Bad(where, k, d.status().message());
       o.boot_delay = *d;
+    } else if (k == "docker_engine") {
+      if (v.is_boolean()) {
+        if (v.get<bool>()) o.docker_engine = EngineConfig{};
+      } else if (v.is_object()) {
+        o.docker_engine = EngineConfig{v.dump(), {}};
+      } else {
+        return Bad(where, k, "want true, false or a table of daemon.json settings");
+      }
     } else if (k == "max_instances") {
       if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 253) {
         return Bad(where, k, "want an integer 1..253");
       }
       o.max_instances = v.get<int>();
     } else {
-      return Bad(where, k, "unknown key (known: name, subnet, bridge, boot_delay, state_dir, max_instances, username)");
+      return Bad(where, k, "unknown key (known: name, subnet, bridge, boot_delay, state_dir, max_instances, username, docker_engine)");
     }
   }
   static const std::regex fleet_re("^[a-z0-9][a-z0-9-]{0,19}$");

@@ -159,6 +159,14 @@ util::Result<int> LocalProvider::Increase(int n) {
         return util::Status::Unavailable(w.message());
       }
     }
+    if (opts_.docker_engine) {
+      if (auto e = net.StartEngine(net.InstanceId(idx), *opts_.docker_engine); !e.ok()) {
+        (void)net.DeleteInstance(net.InstanceId(idx));
+        if (granted > 0) break;
+        if (present.empty()) net.DeleteBridge();
+        return util::Status::Unavailable(e.message());
+      }
+    }
     spdlog::info("local fleet {}: launched {} at {}", opts_.fleet, net.InstanceId(idx), net.Address(idx));
     ++granted;
     std::ofstream(hint_path, std::ios::trunc) << idx % 253 + 1 << "\n";
@@ -239,6 +247,10 @@ util::Status LocalProvider::SetHostKey(const std::string& id, const std::string&
 
 util::Status LocalProvider::StartDeadManSwitch(const std::string& id, std::chrono::seconds timeout) {
   return impl_->net.StartWatcher(id, timeout);
+}
+
+util::Status LocalProvider::StartEngine(const std::string& id, const EngineConfig& engine) {
+  return impl_->net.StartEngine(id, engine);
 }
 
 std::vector<ProviderEvent> LocalProvider::TakeEvents() {

@@ -19,10 +19,13 @@
 // when the manager has not touched its heartbeat file (<state_dir>/<id>.heartbeat, which
 // the instance's sshd names in the session environment) for that long.
 //
-// A namespace shares the host's filesystem, so an instance's /var/run/docker.sock is the
-// host's docker socket.
+// An instance shares the host's filesystem except /run (an empty tmpfs of its own) and
+// /var/lib/docker (its own directory): cloud/local/instance_system.h. With `docker_engine`
+// each instance runs a Docker Engine of its own on its /var/run/docker.sock, with an empty
+// image store, as a fresh VM whose image carries Docker; without it there is no Engine.
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,13 @@
 #include "util/status.h"
 
 namespace cloud::local {
+
+// The Docker Engine an instance runs: daemon.json text ("" = the Engine's defaults) and
+// extra environment of dockerd (NAME=value, as engine-env).
+struct EngineConfig {
+  std::string daemon_json;
+  std::vector<std::string> env;
+};
 
 struct LocalOptions {
   std::string fleet;       // [a-z0-9-]{1,20}; names the netns and derives defaults
@@ -50,11 +60,15 @@ struct LocalOptions {
   std::string manager;
   // Dead-man switch timeout started with every instance; zero = none.
   std::chrono::seconds dead_man_timeout{0};
+  // Every instance starts a Docker Engine of its own with this configuration; none = no
+  // Engine (the EC2 emulator starts one per instance when its user data asks for it).
+  std::optional<EngineConfig> docker_engine;
 };
 
 // Parses [runners.autoscaler.plugin_config] JSON: {"name"|"fleet", "subnet", "bridge",
 // "boot_delay" ("2s", "500ms" or seconds as a number), "state_dir", "max_instances",
-// "username"}; "name" is required, the rest have defaults. `where` prefixes errors (e.g.
+// "username", "docker_engine" (true, false, or the instance Engine's daemon.json as a
+// table)}; "name" is required, the rest have defaults. `where` prefixes errors (e.g.
 // the runner name); unknown keys and bad values are kInvalidArgument naming the key.
 util::Result<LocalOptions> ParseLocalOptions(const std::string& json, const std::string& where);
 
@@ -86,6 +100,11 @@ class LocalProvider final : public Provider {
   // Starts the dead-man switch watcher of instance `id` (the EC2 emulator: when the user
   // data of the instance asks for one). kNotFound for an id that is not a present instance.
   util::Status StartDeadManSwitch(const std::string& id, std::chrono::seconds timeout);
+  // Starts instance `id`'s own Docker Engine (the EC2 emulator: when the user data of the
+  // instance installs one). It answers on the instance's /var/run/docker.sock shortly
+  // after. kNotFound for an id that is not a present instance; kInvalidArgument for
+  // daemon.json that is not a JSON object.
+  util::Status StartEngine(const std::string& id, const EngineConfig& engine);
 
   const LocalOptions& options() const { return opts_; }
 

@@ -143,19 +143,15 @@ TEST_F(LocalProviderTest, IncreaseConnectRunDecrease) {
   EXPECT_EQ(again->host_key, fresh->public_line);
   to_other.host_key = fresh->public_line;
   EXPECT_OK(connect::DialSsh(to_other));
-  // The docker executor's path: the instance's /var/run/docker.sock through the SSH tunnel.
-  auto docker = (*conn)->DialUnix("/var/run/docker.sock");
-  ASSERT_OK(docker);  // dockerd must answer on /var/run/docker.sock (scripts/services.sh)
-  ASSERT_OK((*docker)->WriteAll("GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n"));
-  std::string answer;
-  char buf[4096];
-  for (int i = 0; i < 100; ++i) {
-    auto got = (*docker)->Read(buf, sizeof(buf));
-    ASSERT_OK(got);
-    if (*got == 0) break;
-    answer.append(buf, *got);
-  }
-  EXPECT_EQ(answer.rfind("HTTP/1.0 200", 0), 0u) << answer;
+  // A fresh VM without Docker: /run is the instance's own, this host's Engine is not there.
+  EXPECT_FALSE((*conn)->DialUnix("/var/run/docker.sock").ok());
+  out.clear();
+  rc = (*conn)->Exec("ls -A /run", "", [&](std::string_view s) { out.append(s); }, never);
+  ASSERT_OK(rc);
+  EXPECT_EQ(out.find("netns"), std::string::npos) << out;
+  out.clear();  // no resolver reaches out: lookups fail at once instead of timing out
+  rc = (*conn)->Exec("grep nameserver /etc/resolv.conf", "", [&](std::string_view s) { out.append(s); }, never);
+  EXPECT_EQ(out, "nameserver 127.0.0.1\n");
   EXPECT_EQ(p->Connect("sr-" + f + "-9").status().code(), Code::kNotFound);
   auto gone = p->Decrease({"sr-" + f + "-1", "sr-" + f + "-1", "sr-" + f + "-77"});
   ASSERT_OK(gone);
@@ -163,6 +159,85 @@ TEST_F(LocalProviderTest, IncreaseConnectRunDecrease) {
   EXPECT_EQ(Ids(*p), std::vector<std::string>{"sr-" + f + "-2"});
   EXPECT_TRUE(p->TakeEvents().empty());  // our own deletions are not "gone" events
   RemoveAll(*p);
+}
+
+// Live processes under cgroup parent "/<id>" (an instance Engine's containers); a killed
+// one not yet reaped by its new parent does not count.
+int ProcessesUnderCgroup(const std::string& id) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& d : fs::directory_iterator("/proc", ec)) {
+    std::string text = testutil::ReadFile(d.path() / "cgroup");
+    std::string stat = testutil::ReadFile(d.path() / "stat");
+    bool zombie = stat.find(") Z ") != std::string::npos;
+    if (!zombie && text.find(":/" + id + "/") != std::string::npos) ++n;
+  }
+  return n;
+}
+
+// docker_engine: each instance runs an Engine of its own (own data root, empty image store,
+// the daemon.json and environment it was given); removing the instance removes its
+// containers, cgroups and data, as terminating a VM would.
+TEST_F(LocalProviderTest, DockerEngineOfItsOwnGoesWithTheInstance) {
+  LocalOptions o;
+  o.fleet = UniqueFleet("e");
+  o.state_dir = (dir_.path() / o.fleet).string();
+  o.bridge = "srb-" + o.fleet.substr(0, 11);
+  o.docker_engine = EngineConfig{R"({"labels": ["sr-test=own-engine"]})", {"SR_ENGINE_TEST=yes"}};
+  auto made = LocalProvider::Create(o, clock_);
+  ASSERT_OK(made);
+  LocalProvider& p = **made;
+  ASSERT_OK(p.Increase(1));
+  const std::string id = "sr-" + o.fleet + "-1";
+  ASSERT_TRUE(WaitRunning(p, id));
+  auto info = p.Connect(id);
+  ASSERT_OK(info);
+  connect::Endpoint e;
+  e.host = info->internal_addr;
+  e.username = info->username;
+  e.key_pem = info->key_pem;
+  e.host_key = info->host_key;
+  auto conn = connect::DialSsh(e);
+  ASSERT_OK(conn);
+  util::CancelToken never;
+  auto sh = [&](const std::string& cmd) {
+    std::string out;
+    auto rc = (*conn)->Exec(cmd, "", [&](std::string_view s) { out.append(s); }, never);
+    return rc.ok() && *rc == 0 ? out : "exit " + (rc.ok() ? std::to_string(*rc) : rc.status().ToString()) + ": " + out;
+  };
+  const std::string api = "curl -fsS --unix-socket /var/run/docker.sock http://localhost";
+  std::string info_json;
+  for (int i = 0; i < 150 && info_json.find("\"DockerRootDir\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    info_json = sh(api + "/info");
+  }
+  ASSERT_NE(info_json.find("\"DockerRootDir\":\"/var/lib/docker\""), std::string::npos)
+      << info_json << testutil::ReadFile(o.state_dir + "/" + id + ".dockerd.log");
+  EXPECT_NE(info_json.find("\"Images\":0,"), std::string::npos) << info_json;  // nothing of this host's
+  EXPECT_NE(info_json.find("sr-test=own-engine"), std::string::npos) << info_json;
+  EXPECT_EQ(sh("tr '\\0' '\\n' </proc/$(cat /var/run/docker.pid)/environ | grep SR_ENGINE_TEST"),
+            "SR_ENGINE_TEST=yes\n");
+  // A container of that Engine (image copied from this host's Engine), then removal.
+  const std::string tar = (dir_.path() / "alpine.tar").string();
+  ASSERT_EQ(std::system(("curl -fsS --unix-socket /var/run/docker.sock -o " + tar +
+                         " http://localhost/images/alpine:latest/get").c_str()),
+            0);
+  EXPECT_NE(sh(api + "/images/load?quiet=1 -X POST -H 'Content-Type: application/x-tar' --data-binary @" + tar)
+                .find("Loaded image"),
+            std::string::npos);
+  std::string created = sh(api + "/containers/create -H 'Content-Type: application/json' -d "
+                                 "'{\"Image\":\"alpine:latest\",\"Cmd\":[\"sleep\",\"300\"],"
+                                 "\"HostConfig\":{\"NetworkMode\":\"none\"}}'");
+  auto at = created.find("\"Id\":\"");
+  ASSERT_NE(at, std::string::npos) << created;
+  EXPECT_EQ(sh(api + "/containers/" + created.substr(at + 6, 64) + "/start -X POST"), "");
+  EXPECT_EQ(ProcessesUnderCgroup(id), 1);
+  conn->reset();
+  ASSERT_OK(p.Decrease({id}));
+  EXPECT_EQ(ProcessesUnderCgroup(id), 0);
+  EXPECT_FALSE(fs::exists("/sys/fs/cgroup/pids/" + id));
+  EXPECT_FALSE(fs::exists(o.state_dir + "/" + id + ".docker"));
+  EXPECT_EQ(Leftovers(p), std::vector<std::string>{});
 }
 
 TEST_F(LocalProviderTest, BootDelayKeepsInstancesCreating) {
@@ -276,6 +351,14 @@ TEST(LocalOptionsTest, ParsesAndRejects) {
   EXPECT_FALSE(ParseLocalOptions(R"({"name":"ci","boot_delay":"soon"})", "r").ok());
   EXPECT_FALSE(ParseLocalOptions(R"({"name":"ci","bridge":"a-very-long-bridge-name"})", "r").ok());
   EXPECT_FALSE(ParseLocalOptions(R"({"name":"ci","max_instances":0})", "r").ok());
+  EXPECT_FALSE(ParseLocalOptions(R"({"name":"ci"})", "r")->docker_engine.has_value());
+  auto engine = ParseLocalOptions(R"({"name":"ci","docker_engine":{"registry-mirrors":["http://10.0.0.1:5000"]}})", "r");
+  ASSERT_OK(engine);
+  ASSERT_TRUE(engine->docker_engine.has_value());
+  EXPECT_EQ(engine->docker_engine->daemon_json, R"({"registry-mirrors":["http://10.0.0.1:5000"]})");
+  EXPECT_EQ(ParseLocalOptions(R"({"name":"ci","docker_engine":true})", "r")->docker_engine->daemon_json, "");
+  auto bad = ParseLocalOptions(R"({"name":"ci","docker_engine":"yes"})", "r");
+  EXPECT_NE(bad.status().message().find("docker_engine"), std::string::npos);
 }
 
 TEST(ProviderFactoryTest, SelectsByPluginName) {

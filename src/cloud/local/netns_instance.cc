@@ -19,6 +19,7 @@
 
 #include "cloud/dead_man_switch.h"
 #include "cloud/local/host_command.h"
+#include "cloud/local/instance_system.h"
 
 namespace cloud::local {
 namespace fs = std::filesystem;
@@ -275,8 +276,10 @@ util::Status FleetNet::CreateInstance(int n, int64_t launched_ms, const std::str
   }
   auto w = WriteSshdConfig(id, n);
   if (!w.ok()) return fail(w);
-  auto r = RunChecked({"ip", "netns", "exec", id, "/usr/sbin/sshd", "-f", StatePath(id + ".sshd_config")});
-  if (!r.ok()) return fail(r.status());
+  InstanceSystem system = SystemOf(id);
+  if (util::Status s = system.Start(); !s.ok()) return fail(s);
+  auto r = StartSshd(id);
+  if (!r.ok()) return fail(r);
   return util::Status::Ok();
 }
 
@@ -291,8 +294,7 @@ util::Status FleetNet::ReplaceHostKey(const std::string& id, const std::string& 
     for (int i = 0; i < 100 && kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (kill(pid, 0) == 0) return util::Status::Unavailable("local instance " + id + ": sshd did not stop");
   }
-  auto r = RunChecked({"ip", "netns", "exec", id, "/usr/sbin/sshd", "-f", StatePath(id + ".sshd_config")});
-  if (!r.ok()) return r.status().WithContext("local instance " + id + ": restarting sshd");
+  if (util::Status r = StartSshd(id); !r.ok()) return r.WithContext("local instance " + id + ": restarting sshd");
   // sshd returns once it has daemonised, which may be before it listens: the instance
   // answers with the new key when this returns, as after cloud-init on a real one.
   for (int i = 0; i < 50; ++i) {
@@ -310,6 +312,7 @@ util::Status FleetNet::DeleteInstance(const std::string& id) {
   struct stat st {};
   if (stat((std::string(kNetnsDir) + "/" + id).c_str(), &st) == 0) KillNamespaceProcesses(st.st_ino);
   if (!ino.empty()) KillNamespaceProcesses(std::strtoull(ino.c_str(), nullptr, 10));
+  SystemOf(id).RemoveLeftovers();  // the Engine's containers, its cgroups and data root
   std::string pid = ReadFile(StatePath(id + ".pid"));
   if (!pid.empty() && std::strtol(pid.c_str(), nullptr, 10) > 1) {
     // Only if that pid is still an sshd (the namespace may be gone, the pid reused).
@@ -324,9 +327,30 @@ util::Status FleetNet::DeleteInstance(const std::string& id) {
   std::error_code ec;
   for (const char* ext : {".launched", ".netns", ".pid", ".sshd_config", ".authorized_keys", ".host_ed25519", ".heartbeat",
                           ".deadman",
-                          ".deadman.log"})
+                          ".deadman.log", ".init", ".init-ready", ".init.log", ".resolv.conf", ".daemon.json", ".dockerd.log"})
     fs::remove(StatePath(id + ext), ec);
   return util::Status::Ok();
+}
+
+InstanceSystem FleetNet::SystemOf(const std::string& id) const {
+  return InstanceSystem(id, StatePath(id), std::string(kNetnsDir) + "/" + id);
+}
+
+util::Status FleetNet::StartSshd(const std::string& id) const {
+  // In the instance's own mounts; an instance an older version made has none.
+  auto enter = SystemOf(id).Enter();
+  std::vector<std::string> argv = enter.ok() ? *enter : std::vector<std::string>{"ip", "netns", "exec", id};
+  argv.push_back("/usr/sbin/sshd");
+  argv.push_back("-f");
+  argv.push_back(StatePath(id + ".sshd_config"));
+  auto r = RunChecked(argv);
+  return r.ok() ? util::Status::Ok() : r.status();
+}
+
+util::Status FleetNet::StartEngine(const std::string& id, const EngineConfig& engine) const {
+  if (IndexOf(id) < 0 || !fs::exists(std::string(kNetnsDir) + "/" + id))
+    return util::Status::NotFound("local instance " + id + " is not present");
+  return SystemOf(id).StartEngine(engine).WithContext("local instance " + id);
 }
 
 util::Status FleetNet::StartWatcher(const std::string& id, std::chrono::seconds timeout) const {
@@ -341,6 +365,7 @@ util::Status FleetNet::StartWatcher(const std::string& id, std::chrono::seconds 
   w.heartbeat_file = StatePath(id + ".heartbeat");
   w.still_present = "[ -e /run/netns/" + q + " ]";
   w.power_off = "  for p in $(ip netns pids " + q + "); do [ \"$p\" = \"$$\" ] || kill -9 \"$p\" 2>/dev/null; done\n"
+                + SystemOf(id).RemoveLeftoversShell() +
                 "  ip netns del " + q + "\n"
                 "  rm -f '" + StatePath(id) + "'.*\n"
                 "  ls /run/netns | grep -qE '^" + IdPrefix() + "[0-9]+$' ||\n"

@@ -1,11 +1,13 @@
 #pragma once
 // The host plumbing of one local fleet: its bridge and its network-namespace instances
-// (netns + veth + sshd). Names and addresses are derived from the fleet options, so a
-// restarted manager finds the same objects. Internal to cloud/local; needs root.
+// (netns + veth + own mounts + sshd, and a Docker Engine when asked). Names and addresses
+// are derived from the fleet options, so a restarted manager finds the same objects.
+// Internal to cloud/local; needs root.
 #include <chrono>
 #include <string>
 #include <vector>
 
+#include "cloud/local/instance_system.h"
 #include "cloud/local/local_provider.h"
 #include "util/status.h"
 
@@ -48,6 +50,9 @@ class FleetNet {
   // Idempotent.
   util::Status DeleteInstance(const std::string& id);
 
+  // Starts instance `id`'s Docker Engine (cloud/local/instance_system.h).
+  util::Status StartEngine(const std::string& id, const EngineConfig& engine) const;
+
   // Starts the dead-man switch watcher of instance `id` in its namespace (detached; it
   // dies with the namespace's processes). See cloud/dead_man_switch.h.
   util::Status StartWatcher(const std::string& id, std::chrono::seconds timeout) const;
@@ -62,6 +67,8 @@ class FleetNet {
   std::string VethHost(int n) const;
   std::string VethPeer(int n) const;
   util::Status WriteSshdConfig(const std::string& id, int n) const;
+  InstanceSystem SystemOf(const std::string& id) const;
+  util::Status StartSshd(const std::string& id) const;
 
   std::string IdPrefix() const;  // "sr-<fleet>-" or "sr-<fleet>-<m>-"
 
