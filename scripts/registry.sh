@@ -39,6 +39,10 @@ fail() {
 
 [[ -x $registry_bin ]] || fail "$registry_bin is missing (make deps installs docker-registry)"
 command -v mkpasswd >/dev/null || fail "mkpasswd is missing (make deps installs whois)"
+# One run at a time: two would race on the config files and the processes.
+mkdir -p "$root"
+exec 9>"$root/lock"
+flock -w 120 9 || fail "another registry.sh still holds $root/lock after 120 s"
 
 # The code of GET http://ADDR/v2/ ("000" when nothing answers); $2 = user:password or "".
 v2_code() {
@@ -133,7 +137,15 @@ ensure_registry() {
       fail "$name: port ${addr##*:} is taken by a process this script did not start (ss -ltnp 'sport = :${addr##*:}')"
     fi
     echo "=== $(date -u +%FT%TZ) registry.sh: $registry_bin serve $dir/config.yml" >>"$log"
-    setsid "$registry_bin" serve "$dir/config.yml" >>"$log" 2>&1 </dev/null &
+    # Descriptors this script inherited (a lock a caller holds, a pipe) must not live on in
+    # the daemon: a `flock` around this script would otherwise never be released.
+    (
+      for fd in "/proc/$BASHPID/fd/"*; do
+        fd=${fd##*/}
+        ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+      done
+      exec setsid "$registry_bin" serve "$dir/config.yml" >>"$log" 2>&1 </dev/null
+    ) &
     pid=$!
     echo "$pid" >"$dir/pid"
     echo "$fp" >"$dir/fingerprint"
