@@ -5,7 +5,9 @@
 #      mount it, else vfs;
 #   2. the local test images (no registry is reachable here): alpine:latest (busybox
 #      rootfs), spotrunner-helper:local (busybox + git, git-lfs) and spotrunner-service:local
-#      (busybox httpd on an exposed port 80, for services tests), see scripts/images/.
+#      (busybox httpd on an exposed port 80, for services tests), see scripts/images/;
+#   3. two image registries holding copies of them (scripts/registry.sh): a docker.io mirror
+#      on 10.254.254.1:5000 and one with htpasswd authentication on 127.0.0.1:5001.
 # Environment: SR_DOCKER_SOCK (default /var/run/docker.sock), SR_DOCKERD_LOG (default
 # /tmp/spotrunner-dockerd.log), SR_DOCKERD_WAIT seconds (default 60),
 # SR_DOCKER_STORAGE_DRIVER (force one driver instead of probing overlay2, then vfs).
@@ -93,4 +95,5 @@ if [[ -z ${SR_HELPER_BINARY:-} && -x $here/../build/spotrunner ]]; then
   export SR_HELPER_BINARY=$(cd "$here/.." && pwd)/build/spotrunner
 fi
 bash "$here/images/build.sh" spotrunner-helper:local helper
+bash "$here/registry.sh"
 echo "services: ok"
