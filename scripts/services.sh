@@ -42,12 +42,19 @@ start_dockerd() {
   {
     echo "=== $(date -u +%FT%TZ) services.sh: dockerd --storage-driver=$driver"
   } >>"$log"
-  setsid dockerd \
-    --host="unix://$sock" \
-    --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
-    --storage-driver="$driver" \
-    --log-level=warn \
-    >>"$log" 2>&1 </dev/null &
+  # Without the descriptors this script inherited (a caller's lock, a pipe): see registry.sh.
+  (
+    for fd in "/proc/$BASHPID/fd/"*; do
+      fd=${fd##*/}
+      ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid dockerd \
+      --host="unix://$sock" \
+      --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
+      --storage-driver="$driver" \
+      --log-level=warn \
+      >>"$log" 2>&1 </dev/null
+  ) &
   local pid=$!
   local deadline=$((SECONDS + wait_s))
   while ((SECONDS < deadline)); do
