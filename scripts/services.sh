@@ -99,7 +99,8 @@ bash "$here/images/build.sh" spotrunner-service:local service
 # The helper image carries spotrunner for the cache/artifacts stages: SR_HELPER_BINARY,
 # else build/spotrunner when it exists.
 if [[ -z ${SR_HELPER_BINARY:-} && -x $here/../build/spotrunner ]]; then
-  export SR_HELPER_BINARY=$(cd "$here/.." && pwd)/build/spotrunner
+  SR_HELPER_BINARY=$(cd "$here/.." && pwd)/build/spotrunner
+  export SR_HELPER_BINARY
 fi
 bash "$here/images/build.sh" spotrunner-helper:local helper
 bash "$here/registry.sh"
