@@ -6,8 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 namespace cloud::local {
 namespace {
@@ -79,6 +83,31 @@ util::Result<std::string> RunChecked(const std::vector<std::string>& argv) {
     return util::Status::Internal(Joined(argv) + ": exit " + std::to_string(r->exit_code) + ": " + out);
   }
   return std::move(r->output);
+}
+
+std::string ReadSmallFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void KillProcessesWhere(const std::function<bool(const std::filesystem::path& proc_dir)>& matches) {
+  for (int round = 0; round < 20; ++round) {
+    std::vector<pid_t> pids;
+    std::error_code ec;
+    for (const auto& d : std::filesystem::directory_iterator("/proc", ec)) {
+      const std::string name = d.path().filename().string();
+      if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+      const std::string stat = ReadSmallFile(d.path() / "stat");  // "pid (comm) S ..."
+      size_t state = stat.rfind(") ");
+      if (state == std::string::npos || stat.compare(state + 2, 1, "Z") == 0) continue;
+      if (matches(d.path())) pids.push_back(std::stoi(name));
+    }
+    if (pids.empty()) return;
+    for (pid_t p : pids) kill(p, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 }  // namespace cloud::local

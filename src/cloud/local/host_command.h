@@ -1,7 +1,10 @@
 #pragma once
 // Runs a host program (ip, kill, sshd) for the local provider: argv, no shell, output
-// captured, bounded in time. Internal to cloud/local.
+// captured, bounded in time; kills host processes by what /proc says of them. Internal to
+// cloud/local.
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,5 +24,12 @@ util::Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
 
 // RunCommand, with a non-zero exit turned into kInternal "<argv>: <output>".
 util::Result<std::string> RunChecked(const std::vector<std::string>& argv);
+
+// SIGKILLs every live process whose /proc/<pid> directory `matches`, and again until none
+// is left (about a second at most). A process that died but is not reaped yet is gone.
+void KillProcessesWhere(const std::function<bool(const std::filesystem::path& proc_dir)>& matches);
+
+// The contents of a (/proc) file; "" when it cannot be read.
+std::string ReadSmallFile(const std::filesystem::path& path);
 
 }  // namespace cloud::local

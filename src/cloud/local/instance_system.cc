@@ -18,13 +18,6 @@ namespace cloud::local {
 namespace fs = std::filesystem;
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // What the anchor does in its fresh mount namespace before it sleeps: an empty /run
 // (sshd's privilege separation directory in it), the instance's own /var/lib/docker and
 // resolver configuration ($1 data root, $2 file to create once done, $3 resolv.conf).
@@ -90,11 +83,11 @@ util::Status InstanceSystem::Start() {
     if (kill(pid, 0) != 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return util::Status::Unavailable("the instance's mount namespace did not come up: " + ReadFile(prefix_ + ".init.log"));
+  return util::Status::Unavailable("the instance's mount namespace did not come up: " + ReadSmallFile(prefix_ + ".init.log"));
 }
 
 util::Result<std::vector<std::string>> InstanceSystem::Enter() const {
-  const std::string pid = std::to_string(std::strtol(ReadFile(prefix_ + ".init").c_str(), nullptr, 10));
+  const std::string pid = std::to_string(std::strtol(ReadSmallFile(prefix_ + ".init").c_str(), nullptr, 10));
   // The anchor must still be this instance's (same network namespace), not a reused pid.
   struct stat anchor {}, ns {};
   if (pid == "0" || stat(("/proc/" + pid + "/ns/net").c_str(), &anchor) != 0 || stat(netns_path_.c_str(), &ns) != 0 ||
@@ -131,27 +124,12 @@ util::Status InstanceSystem::StartEngine(const EngineConfig& engine) const {
 }
 
 void InstanceSystem::RemoveLeftovers() const {
-  for (int round = 0; round < 20; ++round) {
-    std::vector<pid_t> pids;
-    std::error_code ec;
-    for (const auto& d : fs::directory_iterator("/proc", ec)) {
-      const std::string name = d.path().filename().string();
-      if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-      const std::string stat_text = ReadFile(d.path() / "stat");  // "pid (comm) S ..."
-      size_t state = stat_text.rfind(") ");
-      if (state == std::string::npos || stat_text.compare(state + 2, 1, "Z") == 0) continue;  // gone, not reaped yet
-      std::istringstream lines(ReadFile(d.path() / "cgroup"));
-      for (std::string line; std::getline(lines, line);) {
-        if (UnderCgroup(line, id_)) {
-          pids.push_back(std::stoi(name));
-          break;
-        }
-      }
-    }
-    if (pids.empty()) break;
-    for (pid_t p : pids) kill(p, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  KillProcessesWhere([&](const fs::path& proc) {
+    std::istringstream lines(ReadSmallFile(proc / "cgroup"));
+    for (std::string line; std::getline(lines, line);)
+      if (UnderCgroup(line, id_)) return true;
+    return false;
+  });
   std::error_code ec;
   std::vector<fs::path> roots = {fs::path("/sys/fs/cgroup") / id_};
   for (const auto& d : fs::directory_iterator("/sys/fs/cgroup", ec))

@@ -42,22 +42,12 @@ std::string ReadFile(const std::string& path) {
 
 // Kills every process whose network namespace has inode `ino`; waits (bounded) until gone.
 void KillNamespaceProcesses(uint64_t ino) {
-  std::string want = "net:[" + std::to_string(ino) + "]";
-  for (int round = 0; round < 20; ++round) {
-    std::vector<pid_t> pids;
-    std::error_code ec;
-    for (const auto& d : fs::directory_iterator("/proc", ec)) {
-      const std::string name = d.path().filename().string();
-      if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-      char buf[64];
-      ssize_t n = readlink((d.path() / "ns/net").c_str(), buf, sizeof(buf) - 1);
-      if (n <= 0) continue;
-      if (std::string(buf, static_cast<size_t>(n)) == want) pids.push_back(std::stoi(name));
-    }
-    if (pids.empty()) return;
-    for (pid_t p : pids) kill(p, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const std::string want = "net:[" + std::to_string(ino) + "]";
+  KillProcessesWhere([&](const fs::path& proc) {
+    char buf[64];
+    ssize_t n = readlink((proc / "ns/net").c_str(), buf, sizeof(buf) - 1);
+    return n > 0 && std::string(buf, static_cast<size_t>(n)) == want;
+  });
 }
 
 }  // namespace
