@@ -33,13 +33,6 @@ uint32_t Fnv(const std::string& s) {
   return h;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Kills every process whose network namespace has inode `ino`; waits (bounded) until gone.
 void KillNamespaceProcesses(uint64_t ino) {
   const std::string want = "net:[" + std::to_string(ino) + "]";
@@ -143,7 +136,7 @@ std::vector<std::string> FleetNet::Recorded() const {
 }
 
 int64_t FleetNet::LaunchedMs(const std::string& id) const {
-  std::string s = ReadFile(StatePath(id + ".launched"));
+  std::string s = ReadSmallFile(StatePath(id + ".launched"));
   if (s.empty()) return -1;
   return std::strtoll(s.c_str(), nullptr, 10);
 }
@@ -266,8 +259,7 @@ util::Status FleetNet::CreateInstance(int n, int64_t launched_ms, const std::str
   }
   auto w = WriteSshdConfig(id, n);
   if (!w.ok()) return fail(w);
-  InstanceSystem system = SystemOf(id);
-  if (util::Status s = system.Start(); !s.ok()) return fail(s);
+  if (util::Status s = SystemOf(id).Start(); !s.ok()) return fail(s);
   auto r = StartSshd(id);
   if (!r.ok()) return fail(r);
   return util::Status::Ok();
@@ -277,9 +269,9 @@ util::Status FleetNet::ReplaceHostKey(const std::string& id, const std::string& 
   if (IndexOf(id) < 0) return util::Status::NotFound("local instance " + id + " is not of this fleet");
   SR_RETURN_IF_ERROR(WriteKeyFile(StatePath(id + ".host_ed25519"), host_key_pem));
   SR_RETURN_IF_ERROR(WriteSshdConfig(id, IndexOf(id)));
-  std::string pid_text = ReadFile(StatePath(id + ".pid"));
+  std::string pid_text = ReadSmallFile(StatePath(id + ".pid"));
   pid_t pid = static_cast<pid_t>(std::strtol(pid_text.c_str(), nullptr, 10));
-  if (pid > 1 && ReadFile("/proc/" + std::to_string(pid) + "/comm").rfind("sshd", 0) == 0) {
+  if (pid > 1 && ReadSmallFile("/proc/" + std::to_string(pid) + "/comm").rfind("sshd", 0) == 0) {
     kill(pid, SIGTERM);  // the listener only; sessions of other sshd processes stay
     for (int i = 0; i < 100 && kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (kill(pid, 0) == 0) return util::Status::Unavailable("local instance " + id + ": sshd did not stop");
@@ -298,15 +290,15 @@ util::Status FleetNet::DeleteInstance(const std::string& id) {
   int n = IndexOf(id);
   if (n < 0) return util::Status::Ok();
   // Processes first: a namespace lives on while a process is in it, even after `ip netns del`.
-  std::string ino = ReadFile(StatePath(id + ".netns"));
+  std::string ino = ReadSmallFile(StatePath(id + ".netns"));
   struct stat st {};
   if (stat((std::string(kNetnsDir) + "/" + id).c_str(), &st) == 0) KillNamespaceProcesses(st.st_ino);
   if (!ino.empty()) KillNamespaceProcesses(std::strtoull(ino.c_str(), nullptr, 10));
   SystemOf(id).RemoveLeftovers();  // the Engine's containers, its cgroups and data root
-  std::string pid = ReadFile(StatePath(id + ".pid"));
+  std::string pid = ReadSmallFile(StatePath(id + ".pid"));
   if (!pid.empty() && std::strtol(pid.c_str(), nullptr, 10) > 1) {
     // Only if that pid is still an sshd (the namespace may be gone, the pid reused).
-    std::string comm = ReadFile("/proc/" + std::to_string(std::strtol(pid.c_str(), nullptr, 10)) + "/comm");
+    std::string comm = ReadSmallFile("/proc/" + std::to_string(std::strtol(pid.c_str(), nullptr, 10)) + "/comm");
     if (comm.rfind("sshd", 0) == 0) kill(static_cast<pid_t>(std::strtol(pid.c_str(), nullptr, 10)), SIGKILL);
   }
   if (fs::exists("/sys/class/net/" + VethHost(n))) (void)RunCommand({"ip", "link", "del", VethHost(n)});
