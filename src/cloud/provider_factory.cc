@@ -10,7 +10,8 @@ util::Result<std::unique_ptr<Provider>> NewProvider(const config::RunnerConfig& 
   const auto dead_man = std::chrono::duration_cast<std::chrono::seconds>(runner.autoscaler.dead_man_switch_timeout);
   const std::string where = "runner \"" + runner.name + "\"";
   if (plugin == "local") {
-    auto opts = local::ParseLocalOptions(runner.autoscaler.plugin_config_json, where);
+    auto opts = local::ParseLocalOptions(runner.autoscaler.plugin_config_json, where,
+                                         runner.executor.rfind("docker", 0) == 0);
     if (!opts.ok()) return opts.status();
     opts->manager = manager_id;
     opts->dead_man_timeout = dead_man;

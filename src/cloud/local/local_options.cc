@@ -31,10 +31,11 @@ util::Result<std::chrono::milliseconds> ParseDelay(const nlohmann::json& v) {
 
 }  // namespace
 
-util::Result<LocalOptions> ParseLocalOptions(const std::string& json, const std::string& where) {
+util::Result<LocalOptions> ParseLocalOptions(const std::string& json, const std::string& where, bool docker_executor) {
   nlohmann::json j = json.empty() ? nlohmann::json::object() : nlohmann::json::parse(json, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Bad(where, "(table)", "not a table");
   LocalOptions o;
+  if (docker_executor) o.docker_engine = EngineConfig{};  // unless the table says otherwise
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
     const auto& v = it.value();
@@ -59,7 +60,7 @@ util::Result<LocalOptions> ParseLocalOptions(const std::string& json, const std:
       o.boot_delay = *d;
     } else if (k == "docker_engine") {
       if (v.is_boolean()) {
-        if (v.get<bool>()) o.docker_engine = EngineConfig{};
+        o.docker_engine = v.get<bool>() ? std::optional<EngineConfig>(EngineConfig{}) : std::nullopt;
       } else if (v.is_object()) {
         o.docker_engine = EngineConfig{v.dump(), {}};
       } else {

@@ -68,9 +68,12 @@ struct LocalOptions {
 // Parses [runners.autoscaler.plugin_config] JSON: {"name"|"fleet", "subnet", "bridge",
 // "boot_delay" ("2s", "500ms" or seconds as a number), "state_dir", "max_instances",
 // "username", "docker_engine" (true, false, or the instance Engine's daemon.json as a
-// table)}; "name" is required, the rest have defaults. `where` prefixes errors (e.g.
-// the runner name); unknown keys and bad values are kInvalidArgument naming the key.
-util::Result<LocalOptions> ParseLocalOptions(const std::string& json, const std::string& where);
+// table)}; "name" is required, the rest have defaults; without "docker_engine" the
+// instances of a docker executor's fleet (`docker_executor`) run an Engine with defaults,
+// as the VM image of a docker-autoscaler fleet carries Docker. `where` prefixes errors
+// (e.g. the runner name); unknown keys and bad values are kInvalidArgument naming the key.
+util::Result<LocalOptions> ParseLocalOptions(const std::string& json, const std::string& where,
+                                             bool docker_executor = false);
 
 class LocalProvider final : public Provider {
  public:

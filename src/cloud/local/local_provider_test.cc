@@ -357,6 +357,9 @@ TEST(LocalOptionsTest, ParsesAndRejects) {
   ASSERT_TRUE(engine->docker_engine.has_value());
   EXPECT_EQ(engine->docker_engine->daemon_json, R"({"registry-mirrors":["http://10.0.0.1:5000"]})");
   EXPECT_EQ(ParseLocalOptions(R"({"name":"ci","docker_engine":true})", "r")->docker_engine->daemon_json, "");
+  // A docker executor's fleet runs Engines unless its table says otherwise.
+  EXPECT_EQ(ParseLocalOptions(R"({"name":"ci"})", "r", /*docker_executor=*/true)->docker_engine->daemon_json, "");
+  EXPECT_FALSE(ParseLocalOptions(R"({"name":"ci","docker_engine":false})", "r", true)->docker_engine.has_value());
   auto bad = ParseLocalOptions(R"({"name":"ci","docker_engine":"yes"})", "r");
   EXPECT_NE(bad.status().message().find("docker_engine"), std::string::npos);
 }
