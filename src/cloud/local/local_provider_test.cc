@@ -55,9 +55,27 @@ class LocalProviderTest : public ::testing::Test {
     o.bridge = "srb-" + fleet.substr(0, 11);
     o.boot_delay = boot;
     o.max_instances = max;
+    return Track(o);
+  }
+  // Creates a provider on `o` and remembers the fleet for TearDown.
+  std::unique_ptr<LocalProvider> Track(const LocalOptions& o) {
+    fleets_.push_back(o);
     auto p = LocalProvider::Create(o, clock_);
     EXPECT_OK(p);
     return p.ok() ? std::move(*p) : nullptr;
+  }
+  // A test that stopped half-way leaves nothing: a provider on the same options adopts
+  // what is left of its fleet and removes it.
+  void TearDown() override {
+    for (const LocalOptions& o : fleets_) {
+      auto p = LocalProvider::Create(o, clock_);
+      if (!p.ok()) continue;
+      auto left = (*p)->List();
+      std::vector<std::string> ids;
+      if (left.ok())
+        for (const auto& i : *left) ids.push_back(i.id);
+      if (!ids.empty()) (void)(*p)->Decrease(ids);
+    }
   }
   // Polls List() until `id` is running (at most ~10 s).
   bool WaitRunning(LocalProvider& p, const std::string& id) {
@@ -89,6 +107,7 @@ class LocalProviderTest : public ::testing::Test {
 
   testutil::TempDir dir_;
   util::ManualClock clock_{util::SystemClock::Get().Now()};
+  std::vector<LocalOptions> fleets_;
 };
 
 TEST_F(LocalProviderTest, IncreaseConnectRunDecrease) {
@@ -184,9 +203,9 @@ TEST_F(LocalProviderTest, DockerEngineOfItsOwnGoesWithTheInstance) {
   o.state_dir = (dir_.path() / o.fleet).string();
   o.bridge = "srb-" + o.fleet.substr(0, 11);
   o.docker_engine = EngineConfig{R"({"labels": ["sr-test=own-engine"]})", {"SR_ENGINE_TEST=yes"}};
-  auto made = LocalProvider::Create(o, clock_);
-  ASSERT_OK(made);
-  LocalProvider& p = **made;
+  auto made = Track(o);
+  ASSERT_NE(made, nullptr);
+  LocalProvider& p = *made;
   ASSERT_OK(p.Increase(1));
   const std::string id = "sr-" + o.fleet + "-1";
   ASSERT_TRUE(WaitRunning(p, id));
