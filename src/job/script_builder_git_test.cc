@@ -420,7 +420,7 @@ TEST_P(ScriptBuilderGitTest, DockerSourcesUseUmaskZero) {
 // token gives the real content, in the project and in its submodules; a fetch into the
 // same checkout pulls again.
 TEST_P(ScriptBuilderGitTest, LfsFilesArePulledWithTheJobToken) {
-  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed";
+  ASSERT_TRUE(HaveGitLfs()) << "git-lfs is not installed (scripts/deps.sh installs it)";
   MakeLfsRepo("g/sub");
   std::string work = MakeLfsRepo("g/p");
   AddSubmodule(work, "rel", "../sub.git", "g/sub");
@@ -449,7 +449,7 @@ TEST_P(ScriptBuilderGitTest, LfsFilesArePulledWithTheJobToken) {
 
 // GIT_LFS_SKIP_SMUDGE=1 set by the job: the files stay pointers, nothing asks for them.
 TEST_P(ScriptBuilderGitTest, GitLfsSkipSmudgeLeavesPointers) {
-  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed";
+  ASSERT_TRUE(HaveGitLfs()) << "git-lfs is not installed (scripts/deps.sh installs it)";
   std::string work = MakeLfsRepo("g/p");
   job_.git_info.sha = Output("git -C " + work + " rev-parse HEAD");
   job_.git_info.repo_url = "http://gitlab-ci-token:" + std::string(kToken) + "@127.0.0.1:" +

@@ -167,7 +167,7 @@ constexpr char kLfsPointer[] = "\noid sha256:";  // a line of every LFS pointer 
 // Shell executor with git-lfs on this host: the files have their content, fetched with
 // the job token from the coordinator's LFS API, in the project and in its submodule.
 TEST(GitSourcesTest, LfsFilesHaveTheirContentOnTheShellExecutor) {
-  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed (scripts/deps.sh installs it)";
+  ASSERT_TRUE(HaveGitLfs()) << "git-lfs is not installed (scripts/deps.sh installs it)";
   RunnerHarness h("shell");
   testutil::TempDir repos;
   LfsSources src(repos.path());
@@ -189,7 +189,7 @@ TEST(GitSourcesTest, LfsFilesHaveTheirContentOnTheShellExecutor) {
 
 // GIT_LFS_SKIP_SMUDGE=1 in the job: the files stay LFS pointers and nothing is fetched.
 TEST(GitSourcesTest, GitLfsSkipSmudgeKeepsThePointers) {
-  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed (scripts/deps.sh installs it)";
+  ASSERT_TRUE(HaveGitLfs()) << "git-lfs is not installed (scripts/deps.sh installs it)";
   RunnerHarness h("shell");
   testutil::TempDir repos;
   LfsSources src(repos.path());
@@ -208,7 +208,7 @@ TEST(GitSourcesTest, GitLfsSkipSmudgeKeepsThePointers) {
 // Docker executor: git-lfs comes with the helper image (with its filters in
 // /etc/gitconfig); the job image sees the content.
 TEST(GitSourcesTest, DockerHelperPullsLfsFiles) {
-  if (!HaveGitLfs()) GTEST_SKIP() << "git-lfs is not installed (scripts/deps.sh installs it)";
+  ASSERT_TRUE(HaveGitLfs()) << "git-lfs is not installed (scripts/deps.sh installs it)";
   RunnerHarness h("docker", "alpine:latest");
   ASSERT_EQ(h.register_exit(), 0) << h.register_output();
   std::string text = testutil::ReadFile(h.config_path());
