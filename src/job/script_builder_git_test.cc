@@ -134,7 +134,7 @@ class ScriptBuilderGitTest : public ::testing::TestWithParam<std::string> {
 
   // A bare repository srv/<path>.git with one file `name`; returns its work tree.
   std::string MakeRepo(const std::string& path, const std::string& file) {
-    std::string work = (tmp_.path() / "work" / path).string();
+    std::string work = (tmp_.path() / "checkouts" / path).string();
     std::string git = "git -c user.email=t@e -c user.name=t -C " + work;
     EXPECT_EQ(Sh("git init -q -b main " + work + " && echo " + file + " > " + work + "/" + file + " && " + git +
                  " add . && " + git + " commit -q -m init"),
@@ -145,7 +145,7 @@ class ScriptBuilderGitTest : public ::testing::TestWithParam<std::string> {
   // Like MakeRepo, plus big.bin tracked by Git LFS: the repository holds the pointer, the
   // server the content ("content of <path>"), as GitLab keeps them. Made without git-lfs.
   std::string MakeLfsRepo(const std::string& path) {
-    std::string work = (tmp_.path() / "work" / path).string();
+    std::string work = (tmp_.path() / "checkouts" / path).string();
     std::string content = "content of " + path + "\n";
     fs::create_directories(srv_ + "/lfs");
     std::ofstream(srv_ + "/lfs/tmp") << content;
@@ -173,7 +173,7 @@ class ScriptBuilderGitTest : public ::testing::TestWithParam<std::string> {
   void AddSubmodule(const std::string& work, const std::string& name, const std::string& url,
                     const std::string& target) {
     std::string git = "git -c user.email=t@e -c user.name=t -C " + work;
-    std::string sha = Output("git -C " + tmp_.path().string() + "/work/" + target + " rev-parse HEAD");
+    std::string sha = Output("git -C " + tmp_.path().string() + "/checkouts/" + target + " rev-parse HEAD");
     EXPECT_EQ(Sh(git + " config -f .gitmodules submodule." + name + ".path " + name + " && " + git +
                  " config -f .gitmodules submodule." + name + ".url '" + url + "' && " + git +
                  " update-index --add --cacheinfo 160000," + sha + "," + name + " && " + git +
@@ -183,7 +183,7 @@ class ScriptBuilderGitTest : public ::testing::TestWithParam<std::string> {
   // (Re)publishes work/<path> as srv/<path>.git for the dumb protocol.
   void Publish(const std::string& path) {
     std::string bare = srv_ + "/" + path + ".git";
-    std::string work = (tmp_.path() / "work" / path).string();
+    std::string work = (tmp_.path() / "checkouts" / path).string();
     EXPECT_EQ(Sh("rm -rf " + bare + " && git clone -q --bare " + work + " " + bare + " && git -C " + bare +
                  " update-server-info"),
               0);
@@ -351,7 +351,7 @@ TEST_P(ScriptBuilderGitTest, CloneUrlReplacesTheServerHost) {
 // for the GitLab host only (http.<server>.sslCAInfo in the included config).
 TEST_P(ScriptBuilderGitTest, CaFileGivenToGit) {
   MakeRepo("g/p", "main.txt");
-  job_.git_info.sha = Output("git -C " + tmp_.path().string() + "/work/g/p rev-parse HEAD");
+  job_.git_info.sha = Output("git -C " + tmp_.path().string() + "/checkouts/g/p rev-parse HEAD");
   job_.git_info.repo_url = "http://gitlab-ci-token:" + std::string(kToken) + "@127.0.0.1:" +
                            server_->url().substr(server_->url().rfind(':') + 1) + "/g/p.git";
   ca_pem_ = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
@@ -382,7 +382,7 @@ TEST_P(ScriptBuilderGitTest, CaFileGivenToGit) {
 // default, and so do the job's own scripts.
 TEST_P(ScriptBuilderGitTest, DockerSourcesUseUmaskZero) {
   MakeRepo("g/p", "main.txt");
-  job_.git_info.sha = Output("git -C " + tmp_.path().string() + "/work/g/p rev-parse HEAD");
+  job_.git_info.sha = Output("git -C " + tmp_.path().string() + "/checkouts/g/p rev-parse HEAD");
   job_.git_info.repo_url = "http://gitlab-ci-token:" + std::string(kToken) + "@127.0.0.1:" +
                            server_->url().substr(server_->url().rfind(':') + 1) + "/g/p.git";
   auto mode = [](const std::string& p) {
