@@ -102,13 +102,7 @@ TEST(GitSourcesTest, CloneUrlReplacesGitlabsHost) {
 TEST(GitSourcesTest, DockerHelperClonesPrivateSubmodules) {
   RunnerHarness h("docker", "alpine:latest");
   ASSERT_EQ(h.register_exit(), 0) << h.register_output();
-  std::string text = testutil::ReadFile(h.config_path());
-  size_t at = text.find("[runners.docker]");
-  ASSERT_NE(at, std::string::npos) << text;
-  text.insert(at + 16, "\n    network_mode = \"host\"");
-  FILE* f = std::fopen(h.config_path().c_str(), "w");
-  std::fputs(text.c_str(), f);
-  std::fclose(f);
+  ASSERT_TRUE(h.AddDockerSetting("network_mode = \"host\"")) << testutil::ReadFile(h.config_path());
   testutil::TempDir repos;
   GitSources src(repos.path(), h.url());
   h.StartManager();
@@ -211,13 +205,7 @@ TEST(GitSourcesTest, DockerHelperPullsLfsFiles) {
   ASSERT_TRUE(HaveGitLfs()) << "git-lfs is not installed (scripts/deps.sh installs it)";
   RunnerHarness h("docker", "alpine:latest");
   ASSERT_EQ(h.register_exit(), 0) << h.register_output();
-  std::string text = testutil::ReadFile(h.config_path());
-  size_t at = text.find("[runners.docker]");
-  ASSERT_NE(at, std::string::npos) << text;
-  text.insert(at + 16, "\n    network_mode = \"host\"");
-  FILE* f = std::fopen(h.config_path().c_str(), "w");
-  std::fputs(text.c_str(), f);
-  std::fclose(f);
+  ASSERT_TRUE(h.AddDockerSetting("network_mode = \"host\"")) << testutil::ReadFile(h.config_path());
   testutil::TempDir repos;
   LfsSources src(repos.path());
   h.StartManager();

@@ -79,6 +79,20 @@ class RunnerHarness {
   }
 
   // Appends raw TOML to the [[runners]] entry written by register (e.g. docker settings).
+  // Puts `line` (e.g. `network_mode = "host"`) first in the registered [runners.docker]
+  // table; false when config.toml has none.
+  bool AddDockerSetting(const std::string& line) {
+    std::string text = testutil::ReadFile(config_path_);
+    const std::string table = "[runners.docker]";
+    size_t at = text.find(table);
+    if (at == std::string::npos) return false;
+    text.insert(at + table.size(), "\n    " + line);
+    FILE* f = std::fopen(config_path_.c_str(), "w");
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    return true;
+  }
+
   void AppendConfig(const std::string& toml) {
     std::string text = testutil::ReadFile(config_path_);
     FILE* f = std::fopen(config_path_.c_str(), "w");

@@ -41,13 +41,7 @@ class RunDockerTest : public ::testing::Test {
   void SetUp() override {
     h_ = std::make_unique<RunnerHarness>("docker", "alpine:latest");
     ASSERT_EQ(h_->register_exit(), 0) << h_->register_output();
-    std::string text = testutil::ReadFile(h_->config_path());
-    auto pos = text.find("[runners.docker]");
-    ASSERT_NE(pos, std::string::npos) << text;
-    text.insert(pos + 16, "\n    network_mode = \"none\"");
-    FILE* f = std::fopen(h_->config_path().c_str(), "w");
-    std::fputs(text.c_str(), f);
-    std::fclose(f);
+    ASSERT_TRUE(h_->AddDockerSetting("network_mode = \"none\"")) << testutil::ReadFile(h_->config_path());
     auto loaded = config::LoadConfigFile(h_->config_path());
     ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
     short_token_ = gitlab::ShortToken(loaded->config.runners.at(0).token);
