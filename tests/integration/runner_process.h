@@ -77,6 +77,7 @@ class RunnerProcess {
   }
 
   const std::string& log_path() const { return log_path_; }
+  pid_t pid() const { return pid_; }
 
  private:
   std::string log_path_;
