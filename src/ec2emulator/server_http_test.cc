@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cloud/aws/sigv4.h"
 #include "ec2emulator/server.h"
 #include "ec2emulator/test_support.h"
 
@@ -32,7 +33,7 @@ class ServerHttpTest : public ::testing::Test {
   // POSTs `body` signed for `service` at `when` with `creds`; parses the XML answer.
   Answer Post(const std::string& body, const std::string& service, util::Time when,
               const SigV4Credentials& creds = kCreds) {
-    const std::string date = FormatAmzDate(when);
+    const std::string date = cloud::aws::FormatAmzDate(when);
     httplib::Headers headers = {
         {"Host", host_}, {"X-Amz-Date", date}, {"Authorization", SignForm(host_, body, date, service, creds)}};
     auto res = client_->Post("/", headers, body, "application/x-www-form-urlencoded; charset=utf-8");

@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <map>
 
+#include "cloud/aws/sigv4.h"
 #include "ec2emulator/query_params.h"
 
 namespace ec2emulator {
@@ -132,34 +132,6 @@ std::string HexSha256(const std::string& data) {
   return ToHex(d, sizeof d);
 }
 
-bool ParseAmzDate(const std::string& s, util::Time* out) {
-  if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return false;
-  for (size_t i = 0; i < 15; ++i) {
-    if (i != 8 && !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  std::tm tm{};
-  tm.tm_year = std::stoi(s.substr(0, 4)) - 1900;
-  tm.tm_mon = std::stoi(s.substr(4, 2)) - 1;
-  tm.tm_mday = std::stoi(s.substr(6, 2));
-  tm.tm_hour = std::stoi(s.substr(9, 2));
-  tm.tm_min = std::stoi(s.substr(11, 2));
-  tm.tm_sec = std::stoi(s.substr(13, 2));
-  if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) {
-    return false;
-  }
-  *out = util::Time(std::chrono::seconds(timegm(&tm)));
-  return true;
-}
-
-std::string FormatAmzDate(util::Time t) {
-  std::time_t secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
 std::string CanonicalRequest(const ReceivedRequest& r, const std::vector<std::string>& signed_headers) {
   size_t q = r.target.find('?');
   std::string path = r.target.substr(0, q);
@@ -278,8 +250,10 @@ ApiResult<SigV4Authorization> VerifySigV4(const ReceivedRequest& r, const SigV4C
                     "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."};
   }
   const std::string* date = header("x-amz-date");
-  util::Time t;
-  if (!date || !ParseAmzDate(*date, &t)) {
+  // The signer's parser: it refuses years a util::Time cannot hold (a fuzzed 9999 overflowed here).
+  util::Result<util::Time> parsed_date = util::Status::InvalidArgument("no X-Amz-Date");
+  if (date) parsed_date = cloud::aws::ParseAmzDate(*date);
+  if (!parsed_date.ok()) {
     return ApiError{400, "IncompleteSignature",
                     "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."};
   }
@@ -288,6 +262,7 @@ ApiResult<SigV4Authorization> VerifySigV4(const ReceivedRequest& r, const SigV4C
                     "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
                         a.date + "' != '" + date->substr(0, 8) + "', from '" + *date + "'."};
   }
+  const util::Time t = *parsed_date;
   if (t < now - expect.max_skew || t > now + expect.max_skew) {
     return ApiError{400, "RequestExpired", "Request has expired."};
   }

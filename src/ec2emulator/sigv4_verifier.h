@@ -62,8 +62,4 @@ std::string Signature(const std::string& secret, const std::string& date, const 
 std::string UriEncode(const std::string& s, bool keep_slash);
 std::string HexSha256(const std::string& data);
 
-// "20150830T123600Z" → time; false when malformed.
-bool ParseAmzDate(const std::string& s, util::Time* out);
-std::string FormatAmzDate(util::Time t);
-
 }  // namespace ec2emulator
