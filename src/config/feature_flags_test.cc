@@ -13,8 +13,8 @@ TEST(FeatureFlagsTest, HonouredFlagsAreSilentOthersAreNamed) {
   EXPECT_EQ(FeatureFlagProblem("FF_TIMESTAMPS", false), std::nullopt);
   EXPECT_EQ(FeatureFlagProblem("FF_TIMESTAMPS", true),
             "= true is not supported by spotrunner (no timestamps in the job log); ignored");
-  EXPECT_EQ(FeatureFlagProblem("FF_SCRIPT_SECTIONS", true),
-            "= true is not supported by spotrunner (no per-line sections in the job log); ignored");
+  EXPECT_EQ(FeatureFlagProblem("FF_SCRIPT_SECTIONS", true), std::nullopt);
+  EXPECT_EQ(FeatureFlagProblem("FF_SCRIPT_SECTIONS", false), std::nullopt);
   EXPECT_EQ(FeatureFlagProblem("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", false), std::nullopt);
   EXPECT_EQ(FeatureFlagProblem("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", true),
             "= true drops umask 0000 but spotrunner does not change the owner of the sources to the job image's "

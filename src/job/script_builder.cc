@@ -158,7 +158,7 @@ void ScriptBuilder::WriteExports(ShellWriter& w, const JobVariables& vars) const
 void ScriptBuilder::WriteHook(ShellWriter& w, std::string_view name) const {
   for (const auto& h : job_.hooks) {
     if (h.name != name) continue;
-    for (const auto& line : h.script) w.Command(line);
+    for (size_t i = 0; i < h.script.size(); ++i) w.Command(h.script[i], CommandSection(name, i));
   }
 }
 
@@ -297,6 +297,11 @@ bool ScriptBuilder::DebugTrace() const {
   return !runner_.debug_trace_disabled && vars_.GetBool("CI_DEBUG_TRACE", false);
 }
 
+std::string ScriptBuilder::CommandSection(std::string_view prefix, size_t index) const {
+  if (!job_.features.trace_sections || !vars_.GetBool("FF_SCRIPT_SECTIONS", false)) return "";
+  return std::string(prefix) + "_" + std::to_string(index);
+}
+
 bool ScriptBuilder::UmaskZero() const {
   return runner_.executor.rfind("docker", 0) == 0 && !vars_.GetBool("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", false);
 }
@@ -320,7 +325,8 @@ std::string ScriptBuilder::GetSources() const {
   if (parent.empty()) parent = "/";
   w.MkdirP(parent);
   w.Cd(parent);
-  if (!runner_.pre_get_sources_script.empty()) w.Command(runner_.pre_get_sources_script);
+  if (!runner_.pre_get_sources_script.empty())
+    w.Command(runner_.pre_get_sources_script, CommandSection("pre_get_sources_script", 0));
   WriteHook(w, "pre_get_sources_script");
   const std::string strategy = GitStrategy();
   if (strategy == "none") {
@@ -336,7 +342,8 @@ std::string ScriptBuilder::GetSources() const {
   }
   w.Cd(dir);
   WriteHook(w, "post_get_sources_script");
-  if (!runner_.post_get_sources_script.empty()) w.Command(runner_.post_get_sources_script);
+  if (!runner_.post_get_sources_script.empty())
+    w.Command(runner_.post_get_sources_script, CommandSection("post_get_sources_script", 0));
   return w.str();
 }
 
@@ -344,9 +351,9 @@ std::string ScriptBuilder::Step(const gitlab::Step& step) const {
   ShellWriter w = Writer(false);
   WriteExports(w, vars_);
   w.Cd(ProjectDir());
-  if (!runner_.pre_build_script.empty()) w.Command(runner_.pre_build_script);
-  for (const auto& line : step.script) w.Command(line);
-  if (!runner_.post_build_script.empty()) w.Command(runner_.post_build_script);
+  if (!runner_.pre_build_script.empty()) w.Command(runner_.pre_build_script, CommandSection("pre_build_script", 0));
+  for (size_t i = 0; i < step.script.size(); ++i) w.Command(step.script[i], CommandSection("script_step", i));
+  if (!runner_.post_build_script.empty()) w.Command(runner_.post_build_script, CommandSection("post_build_script", 0));
   return w.str();
 }
 
@@ -356,7 +363,7 @@ std::string ScriptBuilder::AfterScript(const gitlab::Step& step, std::string_vie
   ShellWriter w = Writer(false);
   WriteExports(w, vars);
   w.Cd(ProjectDir());
-  for (const auto& line : step.script) w.Command(line);
+  for (size_t i = 0; i < step.script.size(); ++i) w.Command(step.script[i], CommandSection("after_script_step", i));
   return w.str();
 }
 

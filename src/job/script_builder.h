@@ -68,6 +68,11 @@ class ScriptBuilder {
   // runs with shell tracing (the trace's masking still hides masked values).
   bool DebugTrace() const;
 
+  // The trace section of command `index` of a user script called `prefix` ("script_step",
+  // "after_script_step", ...) when FF_SCRIPT_SECTIONS is on and GitLab renders sections
+  // (features.trace_sections); "" otherwise (ShellWriter::Command).
+  std::string CommandSection(std::string_view prefix, size_t index) const;
+
   // Docker executors (docker, docker+machine, docker-autoscaler) unless
   // FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR: get_sources and the cache and artifacts stages
   // run under `umask 0000`, as gitlab-runner's helper does; job scripts do not.

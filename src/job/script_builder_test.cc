@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <regex>
 
 #include "executor/shell/shell_executor.h"
 #include "job/masker.h"
@@ -26,6 +27,10 @@ class CollectSink : public executor::OutputSink {
   std::string text() {
     std::lock_guard<std::mutex> l(mu_);
     return text_;
+  }
+  void Clear() {
+    std::lock_guard<std::mutex> l(mu_);
+    text_.clear();
   }
 
  private:
@@ -136,6 +141,42 @@ TEST_P(ScriptBuilderTest, StepRunsInProjectDirWithVariablesAndHooks) {
   EXPECT_LT(out.find("pre\n"), out.find("multi\n"));
   EXPECT_LT(out.find("multi\n"), out.find("post\n"));
   EXPECT_EQ(out.find("hunter2"), std::string::npos);  // exports are never echoed
+}
+
+// FF_SCRIPT_SECTIONS with a GitLab that renders sections: each multi-line command of the
+// script and after_script is shown whole in a collapsed section of its own, named as
+// gitlab-runner names it; one-line commands and the command's output are as without it.
+TEST_P(ScriptBuilderTest, ScriptSectionsShowMultiLineCommandsWhole) {
+  fs::create_directories(project_);
+  job_.variables = {V("FF_SCRIPT_SECTIONS", "true")};
+  job_.features.trace_sections = true;
+  auto vars = Vars();
+  ScriptBuilder b(job_, vars, runner_, GetParam());
+  gitlab::Step step;
+  // printf's own conversions and backslashes in the command must reach the trace untouched.
+  step.script = {"echo one", "if true; then\n  printf '%s\\n' 'multi %d \\n'\nfi"};
+  EXPECT_EQ(Run(b.Step(step)), 0);
+  std::string out = out_->text();
+  const std::regex section(
+      "section_start:[0-9]{10}:section_script_step_1\\[hide_duration=true,collapsed=true\\]\r\x1b\\[0K"
+      "\x1b\\[32;1m\\$ if true; then\n  printf '%s\\\\n' 'multi %d \\\\n'\nfi\x1b\\[0;m\n"
+      "section_end:[0-9]{10}:section_script_step_1\r\x1b\\[0K\n"
+      "multi %d \\\\n\n");
+  EXPECT_TRUE(std::regex_search(out, section)) << out;
+  EXPECT_NE(out.find("\x1b[32;1m$ echo one\x1b[0;m\none\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("collapsed multi-line command"), std::string::npos) << out;
+  EXPECT_EQ(out.find("section_script_step_0"), std::string::npos) << out;
+  out_->Clear();
+  EXPECT_EQ(Run(b.AfterScript(step, "success")), 0);
+  EXPECT_NE(out_->text().find(":section_after_script_step_1[hide_duration=true,collapsed=true]"), std::string::npos)
+      << out_->text();
+  // A GitLab that does not render sections gets the collapsed first line, as before.
+  job_.features.trace_sections = false;
+  ScriptBuilder plain(job_, vars, runner_, GetParam());
+  out_->Clear();
+  EXPECT_EQ(Run(plain.Step(step)), 0);
+  EXPECT_NE(out_->text().find("$ if true; then # collapsed multi-line command"), std::string::npos) << out_->text();
+  EXPECT_EQ(out_->text().find("section_start"), std::string::npos) << out_->text();
 }
 
 // CI_DEBUG_TRACE: the stage runs with shell tracing; the trace's masking still hides a

@@ -71,8 +71,17 @@ void ShellWriter::Notice(std::string_view text) {
   Print("\x1b[32;1m" + std::string(text) + "\x1b[0;m");
 }
 
-void ShellWriter::Command(std::string_view command) {
+void ShellWriter::Command(std::string_view command, std::string_view section) {
   size_t nl = command.find('\n');
+  if (nl != std::string_view::npos && !section.empty()) {
+    // The text goes in as a %s argument: nothing in it is interpreted by printf.
+    const std::string name = ShellQuote(section);
+    out_ += "printf 'section_start:%s:section_%s[hide_duration=true,collapsed=true]\\r\\033[0K%s\\n' \"$(date +%s)\" " +
+            name + " " + ShellQuote("\x1b[32;1m$ " + std::string(command) + "\x1b[0;m") + "\n";
+    out_ += "printf 'section_end:%s:section_%s\\r\\033[0K\\n' \"$(date +%s)\" " + name + "\n";
+    Line(command);
+    return;
+  }
   std::string shown(command.substr(0, nl));
   if (nl != std::string_view::npos) shown += " # collapsed multi-line command";
   Print("\x1b[32;1m$ " + shown + "\x1b[0;m");

@@ -31,8 +31,10 @@ class ShellWriter {
   // Prints `text` in bold green ("\x1b[32;1m...\x1b[0;m"), as gitlab-runner's notices.
   void Notice(std::string_view text);
   // Prints "$ <command>" in bold green (first line plus " # collapsed multi-line command"
-  // for a multi-line command), then runs the command.
-  void Command(std::string_view command);
+  // for a multi-line command), then runs the command. With `section` (FF_SCRIPT_SECTIONS), a
+  // multi-line command is shown whole, in a collapsed trace section named section_<section>
+  // of its own, as gitlab-runner does.
+  void Command(std::string_view command, std::string_view section = {});
   void Cd(std::string_view dir);
   void MkdirP(std::string_view dir);
   void RmRf(std::string_view path);
