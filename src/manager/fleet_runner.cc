@@ -317,6 +317,9 @@ void FleetRunner::ProbeOnce() {
       continue;
     }
     if (util::Status p = (*conn)->Ping(); !p.ok()) continue;
+    // Heard from before it is ready: an Engine still installing or starting must not let
+    // the dead-man switch power the instance off.
+    if (heartbeat) SendHeartbeat(id, *conn);
     if (!EngineAnswers(id, *conn)) continue;
     bool ok = true;
     if (!opt_.ready_command.empty()) {
@@ -343,14 +346,16 @@ void FleetRunner::ProbeOnce() {
       cv_.notify_all();
     }
   }
-  for (const auto& [id, conn] : to_heartbeat) {
-    // The dead-man switch's heartbeat; a failure shows in the health check too.
-    auto rc = conn->Exec(cloud::HeartbeatCommand(), "", [](std::string_view) {}, stop_);
-    if (!rc.ok() || *rc != 0)
-      spdlog::debug("fleet {}: instance {}: heartbeat failed: {}", opt_.name, id,
-                    rc.ok() ? "exit code " + std::to_string(*rc) : rc.status().ToString());
-  }
+  for (const auto& [id, conn] : to_heartbeat) SendHeartbeat(id, conn);
   for (const auto& [id, conn] : to_notice) ProbeNotices(id, conn);
+}
+
+void FleetRunner::SendHeartbeat(const std::string& id, const std::shared_ptr<connect::Connection>& conn) {
+  // The dead-man switch's heartbeat; a failure shows in the health check too.
+  auto rc = conn->Exec(cloud::HeartbeatCommand(), "", [](std::string_view) {}, stop_);
+  if (!rc.ok() || *rc != 0)
+    spdlog::debug("fleet {}: instance {}: heartbeat failed: {}", opt_.name, id,
+                  rc.ok() ? "exit code " + std::to_string(*rc) : rc.status().ToString());
 }
 
 bool FleetRunner::EngineAnswers(const std::string& id, const std::shared_ptr<connect::Connection>& conn) {

@@ -143,6 +143,8 @@ class FleetRunner {
   void LoopOnce(bool list);
   void Prober();
   void ProbeOnce();
+  // Tells the instance's dead-man switch its manager is alive (prober thread).
+  void SendHeartbeat(const std::string& id, const std::shared_ptr<connect::Connection>& conn);
   // Runs the provider's instance probe on `conn` and reports the output (prober thread).
   void ProbeNotices(const std::string& id, const std::shared_ptr<connect::Connection>& conn);
   // Whether the instance's Docker Engine answers (always true without engine_socket);

@@ -405,6 +405,24 @@ TEST_F(FleetRunnerTest, HeartbeatGoesToReadyInstances) {
   unsetenv(cloud::kHeartbeatFileEnv);
 }
 
+// An instance that answers SSH while its Engine is still being installed hears from its
+// manager too: a slow install must not let the dead-man switch power it off.
+TEST_F(FleetRunnerTest, HeartbeatReachesAnInstanceWaitingForItsEngine) {
+  testutil::TempDir dir;
+  const std::string file = (dir.path() / "heartbeat").string();
+  setenv(cloud::kHeartbeatFileEnv, file.c_str(), 1);
+  engine_socket_ = (dir.path() / "not-yet.sock").string();
+  fleet::AutoscalerSettings s = OneInstance();
+  s.base.idle_count = 1;
+  s.base.idle_time = std::chrono::minutes(20);
+  auto f = Make(s, std::chrono::seconds(3), std::chrono::seconds(4));
+  f->Start();
+  EXPECT_TRUE(WaitFor([&] { return std::filesystem::exists(file); }, 10s));
+  EXPECT_EQ(f->Snapshot().booting, 1);
+  f->Shutdown();
+  unsetenv(cloud::kHeartbeatFileEnv);
+}
+
 // A provider that refuses every removal: Shutdown ends within its budget and says so.
 TEST_F(FleetRunnerTest, ShutdownThatCannotRemoveEndsWithinItsBudgetAndSaysSo) {
   fleet::AutoscalerSettings s = OneInstance();
