@@ -18,7 +18,7 @@ constexpr std::array<Flag, 6> kDecided = {{
     {"FF_MASK_ALL_DEFAULT_TOKENS", true, "token prefixes are always masked"},
     {"FF_USE_FASTZIP", std::nullopt, ""},  // see below: named whichever value is set
     {"FF_SCRIPT_SECTIONS", std::nullopt, ""},
-    {"FF_TIMESTAMPS", false, "no timestamps in the job log"},
+    {"FF_TIMESTAMPS", std::nullopt, ""},
     {"FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", std::nullopt, ""},  // see below: true is half honoured
 }};
 

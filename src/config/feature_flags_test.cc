@@ -11,8 +11,9 @@ TEST(FeatureFlagsTest, HonouredFlagsAreSilentOthersAreNamed) {
   EXPECT_EQ(FeatureFlagProblem("FF_NETWORK_PER_BUILD", true), std::nullopt);
   EXPECT_EQ(FeatureFlagProblem("FF_NETWORK_PER_BUILD", false), std::nullopt);
   EXPECT_EQ(FeatureFlagProblem("FF_TIMESTAMPS", false), std::nullopt);
-  EXPECT_EQ(FeatureFlagProblem("FF_TIMESTAMPS", true),
-            "= true is not supported by spotrunner (no timestamps in the job log); ignored");
+  EXPECT_EQ(FeatureFlagProblem("FF_TIMESTAMPS", true), std::nullopt);
+  EXPECT_EQ(FeatureFlagProblem("FF_MASK_ALL_DEFAULT_TOKENS", false),
+            "= false is not supported by spotrunner (token prefixes are always masked); ignored");
   EXPECT_EQ(FeatureFlagProblem("FF_SCRIPT_SECTIONS", true), std::nullopt);
   EXPECT_EQ(FeatureFlagProblem("FF_SCRIPT_SECTIONS", false), std::nullopt);
   EXPECT_EQ(FeatureFlagProblem("FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR", false), std::nullopt);
@@ -30,15 +31,15 @@ TEST(FeatureFlagsTest, ConfigFlagsAreNamedAtTheirLine) {
 executor = "docker"
 [runners.feature_flags]
 FF_NETWORK_PER_BUILD = true
-FF_TIMESTAMPS = true
+FF_MASK_ALL_DEFAULT_TOKENS = false
 FF_USE_FASTZIP = true
 )",
                        "config.toml", [](const std::string&) { return std::nullopt; });
   ASSERT_TRUE(l.ok()) << l.status().ToString();
   EXPECT_EQ(l->warnings,
             (std::vector<std::string>{
-                "config.toml:5:17: feature flag \"runners.feature_flags.FF_TIMESTAMPS\" = true is not supported by "
-                "spotrunner (no timestamps in the job log); ignored",
+                "config.toml:5:30: feature flag \"runners.feature_flags.FF_MASK_ALL_DEFAULT_TOKENS\" = false is not "
+                "supported by spotrunner (token prefixes are always masked); ignored",
                 "config.toml:6:18: feature flag \"runners.feature_flags.FF_USE_FASTZIP\" is not supported by "
                 "spotrunner (its own archiver is always used, with the compression levels); ignored"}));
   EXPECT_TRUE(l->config.runners.at(0).feature_flags.at("FF_NETWORK_PER_BUILD"));

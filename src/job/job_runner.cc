@@ -228,7 +228,7 @@ JobRun::JobRun(const JobRunnerParams& p, JobChannel& channel, executor::Executor
   masking.values = vars_.MaskedValues();
   masking.extra_prefixes = job_.features.token_mask_prefixes;
   int64_t limit = int64_t{runner_.output_limit > 0 ? runner_.output_limit : 4096} * 1024;
-  trace_ = std::make_unique<TraceBuffer>(masking, limit, clock_);
+  trace_ = std::make_unique<TraceBuffer>(masking, limit, clock_, vars_.GetBool("FF_TIMESTAMPS", false));
 
   timeout_s_ = job_.runner_info.timeout > 0 ? job_.runner_info.timeout : kDefaultJobTimeoutSeconds;
   timeout_ = std::chrono::seconds(timeout_s_);

@@ -7,8 +7,12 @@
 
 namespace job {
 
-TraceBuffer::TraceBuffer(const MaskerOptions& masking, int64_t limit_bytes, const util::Clock& clock)
-    : clock_(clock), limit_(limit_bytes), masker_(masking) {}
+TraceBuffer::TraceBuffer(const MaskerOptions& masking, int64_t limit_bytes, const util::Clock& clock,
+                         bool timestamps)
+    : clock_(clock),
+      limit_(limit_bytes),
+      masker_(masking),
+      stamper_(timestamps ? std::make_unique<LineTimestamper>(clock) : nullptr) {}
 
 std::string TraceBuffer::LimitMessage(int64_t limit_bytes) {
   return "\n\x1b[33;1mJob's log exceeded limit of " + std::to_string(limit_bytes) +
@@ -26,7 +30,18 @@ void TraceBuffer::AppendLocked(std::string_view bytes) {
   masker_.Write(bytes, masked_);
   clean_.clear();
   utf8_.Write(masked_, clean_);
-  StoreLocked(clean_);
+  StampAndStoreLocked(false);
+}
+
+void TraceBuffer::StampAndStoreLocked(bool flush) {
+  if (!stamper_) {
+    StoreLocked(clean_);
+    return;
+  }
+  stamped_.clear();
+  stamper_->Write(clean_, stamped_);
+  if (flush) stamper_->Flush(stamped_);
+  StoreLocked(stamped_);
 }
 
 void TraceBuffer::StoreLocked(std::string_view bytes) {
@@ -81,7 +96,7 @@ void TraceBuffer::Finish() {
     clean_.clear();
     utf8_.Write(masked_, clean_);
     utf8_.Flush(clean_);
-    StoreLocked(clean_);
+    StampAndStoreLocked(true);
   }
   finished_ = true;
 }

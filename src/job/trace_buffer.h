@@ -1,16 +1,18 @@
 #pragma once
 // The log of one job as it will be sent to GitLab (§7). Append runs, in order: masking
-// (job/masker.h), UTF-8 repair (invalid sequences → U+FFFD, also across appends), then
-// the output limit. The stored bytes are final: Read, Size and Checksum all describe
+// (job/masker.h), UTF-8 repair (invalid sequences → U+FFFD, also across appends), the
+// FF_TIMESTAMPS line prefixes when asked (job/line_timestamper.h), then the output limit. The stored bytes are final: Read, Size and Checksum all describe
 // exactly them, so the trace sender can send ranges while the job still writes.
 //
 // Thread safety: every method may be called from any thread (one internal mutex).
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 #include "executor/executor.h"
+#include "job/line_timestamper.h"
 #include "job/masker.h"
 #include "job/utf8_sanitizer.h"
 #include "util/clock.h"
@@ -20,8 +22,9 @@ namespace job {
 class TraceBuffer final : public executor::OutputSink {
  public:
   // `limit_bytes`: the output limit in bytes (config output_limit KiB * 1024); <= 0 means
-  // no limit. `clock` stamps the section markers; it must outlive the buffer.
-  TraceBuffer(const MaskerOptions& masking, int64_t limit_bytes, const util::Clock& clock);
+  // no limit. `clock` stamps the section markers (and the lines, with `timestamps`); it
+  // must outlive the buffer.
+  TraceBuffer(const MaskerOptions& masking, int64_t limit_bytes, const util::Clock& clock, bool timestamps = false);
   TraceBuffer(const TraceBuffer&) = delete;
   TraceBuffer& operator=(const TraceBuffer&) = delete;
 
@@ -57,6 +60,8 @@ class TraceBuffer final : public executor::OutputSink {
 
  private:
   void AppendLocked(std::string_view bytes);
+  // clean_, with line prefixes when timestamping (`flush`: release a held partial line).
+  void StampAndStoreLocked(bool flush);
   void StoreLocked(std::string_view bytes);
 
   const util::Clock& clock_;
@@ -64,7 +69,8 @@ class TraceBuffer final : public executor::OutputSink {
   mutable std::mutex mu_;
   Masker masker_;
   Utf8Sanitizer utf8_;
-  std::string masked_, clean_;  // reused scratch
+  std::unique_ptr<LineTimestamper> stamper_;  // null without FF_TIMESTAMPS
+  std::string masked_, clean_, stamped_;      // reused scratch
   std::string log_;
   uint32_t crc_ = 0;
   bool limited_ = false;

@@ -105,6 +105,25 @@ TEST_F(TraceBufferTest, RunnerLines) {
             "section_start:1700000005:step_script[collapsed=true]\r\x1b[0K");
 }
 
+// FF_TIMESTAMPS: the prefixes come after masking (a secret split across appends and lines
+// is still masked), on runner lines and job output alike; Finish ends a partial line.
+TEST_F(TraceBufferTest, TimestampsPrefixMaskedLines) {
+  MaskerOptions m;
+  m.values = {"topsecret1"};
+  TraceBuffer t(m, 0, clock_, /*timestamps=*/true);
+  t.Info("Fetching");
+  t.Append("a topsec");
+  clock_.Advance(std::chrono::seconds(1));
+  t.Append("ret1 b\nc");
+  t.SectionEnd("step_script");
+  t.Append("tail");
+  t.Finish();
+  const std::string p0 = "2023-11-14T22:13:20.000000Z 00O", p1 = "2023-11-14T22:13:21.000000Z 00O";
+  EXPECT_EQ(All(t), p0 + " \x1b[32;1mFetching\x1b[0;m\n" + p0 + " a [MASKED] b\n" + p1 + " csection_end:1700000001:step_script\r\x1b[0K\n" +
+                        p1 + "+tail\n");
+  EXPECT_EQ(t.Checksum(), Crc(All(t)));
+}
+
 TEST_F(TraceBufferTest, ReadRanges) {
   TraceBuffer t({}, 0, clock_);
   t.Append("0123456789");
