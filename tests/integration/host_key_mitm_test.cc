@@ -42,7 +42,7 @@ TEST(HostKeyMitmTest, ImpostorSshdIsRefusedAndTheInstanceReplaced) {
                  "    [runners.autoscaler.plugin_config]\n"
                  "      name = \"" + fleet + "\"\n"
                  "      state_dir = \"" + state + "\"\n"
-                 "      boot_delay = \"6s\"\n"
+                 "      boot_delay = \"15s\"\n"
                  "    [[runners.autoscaler.policy]]\n"
                  "      idle_count = 0\n"
                  "      idle_time = \"5m\"\n");

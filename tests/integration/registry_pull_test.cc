@@ -14,6 +14,7 @@
 #include <regex>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/host_probe.h"
 #include "tests/integration/runner_process.h"
 #include "util/http_client.h"
 
@@ -222,7 +223,8 @@ TEST_F(RegistryPullTest, HomeConfigAuthsPullUnlessTheJobVariableSaysOtherwise) {
   std::ofstream(home_ / ".docker" / "config.json") << AuthConfig(password_);
   StartRunner();
   ExpectPulledAndRan(RunJob(""));
-  ASSERT_TRUE(engine_.RemoveImage(kImage).ok());
+  // The job's final state can reach GitLab before its containers are removed.
+  ASSERT_TRUE(WaitUntil([&] { return engine_.RemoveImage(kImage).ok(); }, std::chrono::seconds(30)));
   ExpectRefused(RunJob(AuthConfig(password_ + "-wrong")), "unauthorized: authentication required");
 }
 

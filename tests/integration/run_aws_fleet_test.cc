@@ -38,7 +38,10 @@ class RunAwsFleetTest : public ::testing::Test {
     so.local.fleet = "ae" + std::to_string(getpid() % 100000);
     so.local.state_dir = (state_.path() / "emulated").string();
     so.server.credentials = {kAccessKey, kSecretKey};
-    so.emulator.time_factor = 0.05;  // the 2-minute spot notice lasts 6 s
+    so.emulator.time_factor = 0.05;
+    // A notice of 15 s (scaled): three of the manager's 5 s notice probes, so a probe that
+    // runs late on a busy machine still sees it before the instance goes.
+    so.emulator.spot_notice = std::chrono::minutes(5);
     auto stack = ec2emulator::EmulatorStack::Start(so, util::SystemClock::Get());
     ASSERT_TRUE(stack.ok()) << stack.status().ToString();
     emu_ = std::move(*stack);
@@ -201,13 +204,13 @@ TEST_F(RunAwsFleetTest, CapacityErrorFallsBackToTheNextTypeThenOnDemand) {
 TEST_F(RunAwsFleetTest, InterruptionNoticeFailsTheRunningJobAndCapacityIsReplaced) {
   Configure("c5.large", 2, 0);
   StartRunner("run.log");
-  int64_t doomed = h_->Enqueue(RunnerHarness::Spec({"echo long-job-started", "sleep 20"}));
+  int64_t doomed = h_->Enqueue(RunnerHarness::Spec({"echo long-job-started", "sleep 60"}));
   ASSERT_TRUE(WaitUntil([&] { return TraceHas(doomed, "long-job-started"); }, 120s)) << Log();
   const std::string victim = InstanceOfJob(doomed);
   ASSERT_FALSE(victim.empty()) << Log();
   ASSERT_TRUE(emu_->emulator().Interrupt(victim).ok());
   ASSERT_TRUE(WaitUntil([&] { return Log().find("instance " + victim + " has an interruption notice") != std::string::npos; },
-                        15s)) << Log();
+                        20s)) << Log();
   int64_t next = h_->Enqueue(RunnerHarness::Spec({"echo after-the-notice"}));
   auto lost = h_->Wait(doomed, 60);
   EXPECT_EQ(lost.state, JobState::kFailed) << lost.trace;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/parse.h"
 #include "config/system_id.h"
@@ -42,6 +43,15 @@ TEST(RunDockerLeftoversTest, RunRemovesWhatAKilledRunnerLeft) {
   std::string ours = "sr-itest-leftover-" + std::to_string(getpid());
   std::string other = "sr-itest-other-runner-" + std::to_string(getpid());
   std::string other_manager = "sr-itest-other-manager-" + std::to_string(getpid());
+  // Removed however the test ends: a container left with our labels would be a leftover
+  // for every later test on this Engine.
+  struct RemoveAtEnd {
+    std::vector<std::string> names;
+    ~RemoveAtEnd() {
+      for (const auto& n : names)
+        Sh("curl -s -X DELETE --unix-socket /var/run/docker.sock 'http://localhost/containers/" + n + "?force=1'");
+    }
+  } remove_at_end{{ours, other, other_manager}};
   std::string answer = CreateContainer(ours, "{\"com.spotrunner.managed\":\"true\","
                                              "\"com.spotrunner.runner.system_id\":\"" + *system_id + "\","
                                              "\"com.spotrunner.runner.short_token\":\"" + short_token + "\"}");
@@ -61,10 +71,6 @@ TEST(RunDockerLeftoversTest, RunRemovesWhatAKilledRunnerLeft) {
   EXPECT_FALSE(ContainerExists(ours)) << testutil::ReadFile(h.dir() / "run.log");
   EXPECT_TRUE(ContainerExists(other)) << "a container of another runner was removed";
   EXPECT_TRUE(ContainerExists(other_manager)) << "a container of another manager of this runner was removed";
-  Sh("curl -s -X DELETE --unix-socket /var/run/docker.sock 'http://localhost/containers/" + other + "?force=1'");
-  Sh("curl -s -X DELETE --unix-socket /var/run/docker.sock 'http://localhost/containers/" + other_manager +
-     "?force=1'");
-  Sh("curl -s -X DELETE --unix-socket /var/run/docker.sock 'http://localhost/containers/" + ours + "?force=1'");
   p.Signal(SIGQUIT);
   EXPECT_TRUE(p.WaitExit(15s).has_value());
 }

@@ -267,23 +267,28 @@ TEST_F(FleetLifecycleTest, StoppedInstanceIsTerminatedWhileRunning) {
 // a job) powers itself off within the dead-man switch's timeout; EC2 (here the emulator)
 // terminates it because the manager asked for shutdown behaviour `terminate`.
 TEST_F(FleetLifecycleTest, InstancesOfAKilledManagerRemoveThemselves) {
-  Configure(/*idle=*/1, /*limit=*/2, nullptr, "  [runners.autoscaler]\n    dead_man_switch_timeout = \"6s\"\n");
+  Configure(/*idle=*/1, /*limit=*/2, nullptr, "  [runners.autoscaler]\n    dead_man_switch_timeout = \"10s\"\n");
   RunnerProcess& p = Start(h_->config_path(), "run.log");
   int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo job-started", "sleep 300"}));
   ASSERT_TRUE(WaitUntil([&] { return TraceHas(id, "job-started"); }, 120s)) << LogOf(p);
   ASSERT_TRUE(WaitUntil([&] { return InState("running") == 2; }, 60s)) << Instances().dump(1) << LogOf(p);
   for (const auto& i : Instances()) {
-    EXPECT_EQ(i["dead_man_timeout"], 6) << i.dump();
+    EXPECT_EQ(i["dead_man_timeout"], 10) << i.dump();
     EXPECT_EQ(i["shutdown_behavior"], "terminate") << i.dump();
   }
+  ASSERT_TRUE(WaitUntil([&] {
+    const std::string log = LogOf(p);
+    size_t first = log.find("is ready");
+    return first != std::string::npos && log.find("is ready", first + 1) != std::string::npos;
+  }, 60s)) << LogOf(p);
   // Alive manager: heartbeats keep both instances past the timeout.
-  std::this_thread::sleep_for(9s);
+  std::this_thread::sleep_for(14s);
   ASSERT_EQ(InState("running"), 2) << Instances().dump(1) << LogOf(p);
   p.Signal(SIGKILL);
   ASSERT_TRUE(p.WaitExit(10s).has_value());
   auto t0 = std::chrono::steady_clock::now();
   EXPECT_TRUE(WaitUntil([&] { return Alive() == 0; }, 30s)) << Instances().dump(1);
-  std::cout << "[ figure ] SIGKILL to no instance alive (dead_man_switch_timeout 6 s, 2 instances): "
+  std::cout << "[ figure ] SIGKILL to no instance alive (dead_man_switch_timeout 10 s, 2 instances): "
             << Since(t0).count() << " ms\n";
   EXPECT_TRUE(WaitUntil([&] { return InState("terminated") == 2; }, 10s)) << Instances().dump(1);
   for (const auto& i : Instances()) EXPECT_EQ(i["state_reason"], "Client.InstanceInitiatedShutdown") << i.dump();

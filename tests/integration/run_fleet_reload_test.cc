@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -63,9 +64,16 @@ class RunFleetReloadTest : public ::testing::Test {
     h_.reset();
   }
 
+  // Replaced in one step (rename), as an editor saves: the manager also re-reads
+  // config.toml when its mtime changes and must never see it half-written.
   void Write(const std::string& text) {
-    std::ofstream f(h_->config_path(), std::ios::trunc);
-    f << text;
+    const std::string tmp = h_->config_path() + ".new";
+    {
+      std::ofstream f(tmp, std::ios::trunc);
+      f << text;
+    }
+    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::rename(tmp, h_->config_path());
   }
   std::string Log() { return testutil::ReadFile((h_->dir() / "run.log").string()); }
   bool Running() { return !p_->WaitExit(0ms).has_value(); }
@@ -78,7 +86,7 @@ class RunFleetReloadTest : public ::testing::Test {
 
 TEST_F(RunFleetReloadTest, RemovedEntryLetsItsJobFinishThenRemovesItsInstances) {
   ASSERT_TRUE(WaitUntil([&] { return Namespaces(fleet_) == 1; }, 30s)) << Log();
-  int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo job-started", "sleep 3", "echo job-finished"}));
+  int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo job-started", "sleep 20", "echo job-finished"}));
   ASSERT_TRUE(WaitUntil([&] {
     auto j = h_->coord().GetJob(id);
     return j.ok() && j->trace.find("job-started") != std::string::npos;
@@ -90,8 +98,11 @@ TEST_F(RunFleetReloadTest, RemovedEntryLetsItsJobFinishThenRemovesItsInstances) 
   ASSERT_NE(pos, std::string::npos);
   Write(text.substr(0, pos));
   p_->Signal(SIGHUP);
+  ASSERT_TRUE(WaitUntil([&] {
+    return Log().find("waiting for 1 running job(s) to finish before its fleet is removed") != std::string::npos;
+  }, 30s)) << Log();
 
-  auto job = h_->Wait(id, 30);
+  auto job = h_->Wait(id, 60);
   EXPECT_EQ(job.state, JobState::kSuccess) << job.trace << Log();
   EXPECT_NE(job.trace.find("job-finished"), std::string::npos) << job.trace;
   auto t0 = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 
 #include "config/parse.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/host_probe.h"
 #include "tests/integration/runner_process.h"
 
 namespace itest {
@@ -113,11 +114,11 @@ TEST(RunShellTest, GracefulCancelRunsAfterScript) {
   auto spec = RunnerHarness::Spec({"while true; do echo tick; sleep 0.5; done"});
   spec.after_script = {"echo after status=$CI_JOB_STATUS"};
   int64_t id = h.Enqueue(spec);
-  for (int i = 0; i < 100; ++i) {
+  // The script's own output ("\ntick"), not the echo of its command line: the script runs.
+  ASSERT_TRUE(WaitUntil([&] {
     auto j = h.coord().GetJob(id);
-    if (j.ok() && j->trace.find("tick") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+    return j.ok() && j->trace.find("\ntick") != std::string::npos;
+  }, std::chrono::seconds(60)));
   ASSERT_TRUE(h.coord().CancelJob(id, false).ok());
   auto job = h.Wait(id, 30);
   EXPECT_EQ(job.state, JobState::kCanceled) << job.trace;

@@ -3,9 +3,11 @@
 // runner_system_failure; SIGHUP reloads config.toml. Shell executor.
 #include <dirent.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/host_probe.h"
 #include "tests/integration/runner_process.h"
 
 namespace itest {
@@ -93,7 +95,8 @@ TEST_F(RunSignalsTest, SigtermAbortsTheRunningJobAsSystemFailure) {
   int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo started", "sleep " + marker}));
   ASSERT_TRUE(WaitTrace(*h_, id, "started", 30s)) << Log();
   ASSERT_TRUE(WaitTaken(*h_, id, 5s));
-  EXPECT_GE(ProcessesWith("sleep " + marker), 1);
+  // The trace can show the command's echo before bash has started it.
+  ASSERT_TRUE(WaitUntil([&] { return ProcessesWith("sleep " + marker) >= 1; }, 10s)) << Log();
   auto t0 = std::chrono::steady_clock::now();
   p->Signal(SIGTERM);
   auto job = h_->Wait(id, 30);
@@ -118,11 +121,15 @@ TEST_F(RunSignalsTest, SighupReloadsTheConfig) {
   ASSERT_NE(pos, std::string::npos);
   text.replace(pos, 13, "after-reload!");
   {
-    std::ofstream f(h_->config_path(), std::ios::trunc);
+    // Replaced in one step: the manager's mtime watch must never read it half-written.
+    std::ofstream f(h_->config_path() + ".new", std::ios::trunc);
     f << text;
   }
+  std::filesystem::permissions(h_->config_path() + ".new",
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::rename(h_->config_path() + ".new", h_->config_path());
   p->Signal(SIGHUP);
-  std::this_thread::sleep_for(500ms);
+  ASSERT_TRUE(WaitUntil([&] { return Log().find("Configuration reloaded") != std::string::npos; }, 15s)) << Log();
   int64_t second = h_->Enqueue(RunnerHarness::Spec({"echo greeting=$GREETING"}));
   job = h_->Wait(second, 30);
   ASSERT_EQ(job.state, JobState::kSuccess) << job.trace;
