@@ -118,6 +118,13 @@ class FleetLifecycleTest : public ::testing::Test {
     return *runners_.back();
   }
   static std::string LogOf(const RunnerProcess& p) { return testutil::ReadFile(p.log_path()); }
+  // How many times the manager logged an instance as ready.
+  static int ReadyLogged(const RunnerProcess& p) {
+    const std::string log = LogOf(p);
+    int n = 0;
+    for (size_t at = log.find("is ready"); at != std::string::npos; at = log.find("is ready", at + 1)) ++n;
+    return n;
+  }
 
   nlohmann::json Instances() { return emu_->emulator().InstancesJson(); }
   int InState(const std::string& state) {
@@ -276,11 +283,7 @@ TEST_F(FleetLifecycleTest, InstancesOfAKilledManagerRemoveThemselves) {
     EXPECT_EQ(i["dead_man_timeout"], 10) << i.dump();
     EXPECT_EQ(i["shutdown_behavior"], "terminate") << i.dump();
   }
-  ASSERT_TRUE(WaitUntil([&] {
-    const std::string log = LogOf(p);
-    size_t first = log.find("is ready");
-    return first != std::string::npos && log.find("is ready", first + 1) != std::string::npos;
-  }, 60s)) << LogOf(p);
+  ASSERT_TRUE(WaitUntil([&] { return ReadyLogged(p) >= 2; }, 60s)) << LogOf(p);
   // Alive manager: heartbeats keep both instances past the timeout.
   std::this_thread::sleep_for(14s);
   ASSERT_EQ(InState("running"), 2) << Instances().dump(1) << LogOf(p);
@@ -322,11 +325,7 @@ TEST_F(FleetLifecycleTest, LocalInstancesOfAKilledManagerRemoveThemselves) {
                    "      idle_time = \"20m\"\n");
   RunnerProcess& p = Start(h_->config_path(), "run.log");
   ASSERT_TRUE(WaitUntil([&] { return Namespaces(fleet) == 2; }, 60s)) << LogOf(p);
-  ASSERT_TRUE(WaitUntil([&] {
-    const std::string log = LogOf(p);
-    size_t first = log.find("is ready");
-    return first != std::string::npos && log.find("is ready", first + 1) != std::string::npos;
-  }, 60s)) << LogOf(p);
+  ASSERT_TRUE(WaitUntil([&] { return ReadyLogged(p) >= 2; }, 60s)) << LogOf(p);
   std::this_thread::sleep_for(9s);
   ASSERT_EQ(Namespaces(fleet), 2) << "heartbeats did not keep the instances\n" << LogOf(p);
   p.Signal(SIGKILL);
