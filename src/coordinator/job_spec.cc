@@ -163,6 +163,10 @@ util::Result<JobSpec> ParseJobSpec(const json& j) {
     if (!s.dependencies.is_array()) return Bad("dependencies must be an array");
     SR_RETURN_IF_ERROR(ParseAllowFailure(j.value("allow_failure", json()), s));
     s.secrets = j.value("secrets", json());
+    // GitLab's `credentials[]` (its container registry's, with the job token): given as the
+    // payload carries them.
+    s.credentials = j.value("credentials", json::array());
+    if (!s.credentials.is_array()) return Bad("credentials must be an array");
     if (j.contains("hooks")) {
       if (!j["hooks"].is_object()) return Bad("hooks must be a mapping");
       s.hooks = json::array();

@@ -57,6 +57,7 @@ struct JobSpec {
   bool allow_failure = false;
   std::vector<int> allow_failure_exit_codes;
   nlohmann::json secrets;  // passthrough object, null when absent
+  nlohmann::json credentials = nlohmann::json::array();  // payload array ({type, url, username, password})
   nlohmann::json hooks;    // payload array, null when absent
   int64_t project_id = 1;
   std::string project_path = "local/project";  // namespace/name

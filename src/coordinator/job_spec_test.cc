@@ -39,6 +39,17 @@ TEST(JobSpecTest, RejectsBadSpecs) {
   EXPECT_FALSE(ParseJobSpec({{"script", "x"}, {"stage", 3}}).ok());
 }
 
+TEST(JobSpecTest, RegistryCredentialsAsThePayloadCarriesThem) {
+  json creds = json::array({{{"type", "registry"}, {"url", "127.0.0.1:5001"}, {"username", "u"}, {"password", "p"}}});
+  auto s = ParseJobSpec({{"script", "x"}, {"credentials", creds}});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->credentials, creds);
+  EXPECT_EQ(ParseJobSpec({{"script", "x"}})->credentials, json::array());
+  auto bad = ParseJobSpec({{"script", "x"}, {"credentials", {{"type", "registry"}}}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("credentials must be an array"), std::string::npos);
+}
+
 TEST(JobSpecTest, GitProjectsAreProjectPathsToRepositories) {
   auto ok = ParseJobSpec({{"script", "x"}, {"git", {{"projects", {{"g/sub", "/repos/sub"}}}}}});
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();

@@ -133,7 +133,7 @@ json BuildJobPayload(const PayloadContext& ctx) {
       {"services", spec.services},
       {"artifacts", spec.artifacts},
       {"cache", Cache(spec)},
-      {"credentials", json::array()},
+      {"credentials", spec.credentials},
       {"dependencies", ctx.dependencies},
       {"features", features},
   };

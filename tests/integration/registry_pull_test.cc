@@ -140,9 +140,14 @@ class RegistryPullTest : public ::testing::Test {
     return R"({"auths": {")" + std::string(kRegistry) + R"(": {"auth": ")" + Base64(user_ + ":" + password) + R"("}}})";
   }
 
-  coordinator::JobRecord RunJob(const std::string& docker_auth_config) {
+  // `gitlab_password`: GitLab's registry credentials in the payload for kRegistry ("" = none).
+  coordinator::JobRecord RunJob(const std::string& docker_auth_config, const std::string& gitlab_password = "") {
     auto spec = RunnerHarness::Spec({"echo ran-in-the-private-image $(head -1 /etc/os-release)"});
     spec.image = nlohmann::json{{"name", kImage}};
+    if (!gitlab_password.empty()) {
+      spec.credentials.push_back(
+          {{"type", "registry"}, {"url", kRegistry}, {"username", user_}, {"password", gitlab_password}});
+    }
     if (!docker_auth_config.empty()) {
       spec.variables.push_back({"DOCKER_AUTH_CONFIG", docker_auth_config, false, false, false, false});
     }
@@ -197,6 +202,16 @@ TEST_F(RegistryPullTest, DockerAuthConfigWithAWrongPasswordIsRefused) {
 TEST_F(RegistryPullTest, NoCredentialsIsRefused) {
   StartRunner();
   ExpectRefused(RunJob(""), "no basic auth credentials");
+}
+
+// GitLab's own registry credentials (`credentials[]` of the payload, as GitLab sends for its
+// container registry with the job token) pull when nothing else names the registry, and a
+// job's DOCKER_AUTH_CONFIG for that registry comes first, as in gitlab-runner.
+TEST_F(RegistryPullTest, GitLabRegistryCredentialsOfThePayloadPull) {
+  StartRunner();
+  ExpectPulledAndRan(RunJob("", password_));
+  ASSERT_TRUE(WaitUntil([&] { return engine_.RemoveImage(kImage).ok(); }, std::chrono::seconds(30)));
+  ExpectRefused(RunJob(AuthConfig(password_ + "-wrong"), password_), "unauthorized: authentication required");
 }
 
 // The runner user's ~/.docker/config.json names a credential helper for the registry: it is
