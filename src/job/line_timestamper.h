@@ -7,7 +7,7 @@
 // log shows it, or after a line too long to hold back.
 //
 // It runs after masking, on what is stored: a prefix never splits a secret, and a secret
-// split across lines is masked before the lines are cut.
+// split across writes is masked before any prefix goes in.
 #include <cstdint>
 #include <string>
 #include <string_view>

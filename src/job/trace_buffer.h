@@ -1,8 +1,9 @@
 #pragma once
 // The log of one job as it will be sent to GitLab (§7). Append runs, in order: masking
 // (job/masker.h), UTF-8 repair (invalid sequences → U+FFFD, also across appends), the
-// FF_TIMESTAMPS line prefixes when asked (job/line_timestamper.h), then the output limit. The stored bytes are final: Read, Size and Checksum all describe
-// exactly them, so the trace sender can send ranges while the job still writes.
+// FF_TIMESTAMPS line prefixes when asked (job/line_timestamper.h), then the output limit.
+// The stored bytes are final: Read, Size and Checksum all describe exactly them, so the
+// trace sender can send ranges while the job still writes.
 //
 // Thread safety: every method may be called from any thread (one internal mutex).
 #include <cstdint>
