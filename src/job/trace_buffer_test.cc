@@ -119,7 +119,9 @@ TEST_F(TraceBufferTest, TimestampsPrefixMaskedLines) {
   t.Append("tail");
   t.Finish();
   const std::string p0 = "2023-11-14T22:13:20.000000Z 00O", p1 = "2023-11-14T22:13:21.000000Z 00O";
-  EXPECT_EQ(All(t), p0 + " \x1b[32;1mFetching\x1b[0;m\n" + p0 + " a [MASKED] b\n" + p1 + " csection_end:1700000001:step_script\r\x1b[0K\n" +
+  EXPECT_EQ(All(t), p0 + " \x1b[32;1mFetching\x1b[0;m\n" +                       //
+                        p0 + " a [MASKED] b\n" +                                    //
+                        p1 + " csection_end:1700000001:step_script\r\x1b[0K\n" +  //
                         p1 + "+tail\n");
   EXPECT_EQ(t.Checksum(), Crc(All(t)));
 }
