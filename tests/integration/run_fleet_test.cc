@@ -32,10 +32,17 @@ using coordinator::JobState;
 using namespace std::chrono_literals;
 
 // A process that runs (zombies waiting for a reaper do not count).
-bool Alive(int pid) {
+// The process `pid` as "<pid>@<start time>" while it lives (not a zombie), else "": a pid
+// the kernel gave to another process since does not count as the same one.
+std::string LiveIdentity(int pid) {
   std::string stat = Sh("cat /proc/" + std::to_string(pid) + "/stat 2>/dev/null");
   size_t paren = stat.rfind(')');
-  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] != 'Z';
+  if (paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] == 'Z') return "";
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {  // field 22: start time
+  }
+  return std::to_string(pid) + "@" + field;
 }
 
 // Kills an instance the way a cloud would: every process in it, then the namespace.
@@ -259,20 +266,22 @@ TEST_F(RunFleetTest, RestartedManagerRemovesWhatAKilledOneLeft) {
   }
   ASSERT_EQ(Namespaces(fleet_), 1) << "the killed runner should have left its instance";
   // The leftover's processes (its sshd, the lost job's sleep) must not survive the restart.
-  std::vector<int> old_pids;
+  std::vector<std::pair<int, std::string>> old_processes;  // pid, identity
   {
     std::istringstream in(Sh("ip netns pids " + FleetNamespaceNames(fleet_).at(0)));
-    for (int pid; in >> pid;) old_pids.push_back(pid);
+    for (int pid; in >> pid;) {
+      if (std::string id = LiveIdentity(pid); !id.empty()) old_processes.emplace_back(pid, id);
+    }
   }
-  ASSERT_FALSE(old_pids.empty());
+  ASSERT_FALSE(old_processes.empty());
   h_->StartManager();
   int64_t id = h_->Enqueue(RunnerHarness::Spec({"echo after-restart"}));
   auto job = h_->Wait(id, 120);
   EXPECT_EQ(job.state, JobState::kSuccess) << job.trace;
   EXPECT_NE(job.trace.find("after-restart"), std::string::npos);
   EXPECT_TRUE(WaitUntil([&] {
-    for (int pid : old_pids) {
-      if (Alive(pid)) return false;
+    for (const auto& [pid, id] : old_processes) {
+      if (LiveIdentity(pid) == id) return false;
     }
     return true;
   }, 30s)) << "a process of the leftover instance survived";
